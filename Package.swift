@@ -27,6 +27,18 @@ let package = Package(
         // Storage, kernels, autograd, optimisers, RNG. Knows nothing of models.
         .target(name: "TensorCore", swiftSettings: kernelSettings),
 
+        // Terminal UI toolkit: geometry, cells, buffer and diff, layout, widgets, keys.
+        // Pure Swift, no ncurses, so every widget is testable in memory.
+        .target(name: "TUIKit"),
+        // ncursesw for Swift (a module map and a small shim header), and the only target
+        // that imports it: a `Terminal` that presents buffers and reads keys.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "TUICurses", dependencies: ["TUIKit", "CNcursesw"]),
+
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
@@ -37,6 +49,7 @@ let package = Package(
         ),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

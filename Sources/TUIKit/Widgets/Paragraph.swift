@@ -1,0 +1,49 @@
+/// Styled text, word-wrapped by display width (or clipped), scrolled vertically.
+public struct Paragraph: Widget, Sendable {
+    public var lines: [Line]
+    public var wrap: Bool
+    /// The first display line shown (after wrapping); clamped to the text.
+    public var scroll: Int
+    /// Blank cells of the area take this style.
+    public var style: Style
+
+    public init(_ lines: [Line], wrap: Bool = true, scroll: Int = 0, style: Style = .normal) {
+        self.lines = lines
+        self.wrap = wrap
+        self.scroll = scroll
+        self.style = style
+    }
+
+    /// Plain text; newlines start new hard lines.
+    public init(_ text: String, style: Style = .normal, wrap: Bool = true, scroll: Int = 0) {
+        self.init(Line.hardLines(of: text, style: style), wrap: wrap, scroll: scroll, style: style)
+    }
+
+    /// The display lines for a given width, after wrapping (or one per hard line).
+    public func displayLines(width: Int) -> [[StyledGrapheme]] {
+        if wrap { return WordWrap.wrap(lines, width: width) }
+        return lines.map { line in line.spans.flatMap { span in span.text.map { StyledGrapheme($0, style: span.style) } } }
+    }
+
+    /// How many display lines the text takes at this width (for scroll bars and limits).
+    public func lineCount(width: Int) -> Int { displayLines(width: width).count }
+
+    /// The largest useful scroll offset in an area: the last line at the bottom edge.
+    public func maxScroll(in area: Rect) -> Int { max(0, lineCount(width: area.width) - area.height) }
+
+    public func render(in area: Rect, buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        buffer.fill(area, with: Cell(" ", style: style))
+        let display = displayLines(width: area.width)
+        let first = min(max(0, scroll), max(0, display.count - 1))
+        for (row, line) in display.dropFirst(first).prefix(area.height).enumerated() {
+            var x = area.x
+            for item in line {
+                let used = buffer.write(String(item.grapheme), x: x, y: area.y + row, style: item.style,
+                                        maxWidth: area.maxX - x)
+                x += used
+                if x >= area.maxX { break }
+            }
+        }
+    }
+}
