@@ -2,7 +2,8 @@
 public struct Paragraph: Widget, Sendable {
     public var lines: [Line]
     public var wrap: Bool
-    /// The first display line shown (after wrapping); clamped to the text.
+    /// The first display line shown (after wrapping); clamped to `maxScroll` so the last
+    /// line never rises above the bottom edge.
     public var scroll: Int
     /// Blank cells of the area take this style.
     public var style: Style
@@ -35,7 +36,7 @@ public struct Paragraph: Widget, Sendable {
         guard !area.isEmpty else { return }
         buffer.fill(area, with: Cell(" ", style: style))
         let display = displayLines(width: area.width)
-        let first = min(max(0, scroll), max(0, display.count - 1))
+        let first = min(max(0, scroll), max(0, display.count - area.height))
         for (row, line) in display.dropFirst(first).prefix(area.height).enumerated() {
             var x = area.x
             for item in line {
