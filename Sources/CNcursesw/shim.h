@@ -59,26 +59,26 @@ static inline mmask_t collate_mouse_released(int button) {
 // user's shell in raw mode with no echo. SA_RESETHAND restores the default action before
 // the handler runs, and raise() then re-delivers the signal once the handler returns, so
 // the exit status still says "killed by SIGINT/SIGTERM".
-static struct sigaction collate_previous_sigint;
-static struct sigaction collate_previous_sigterm;
 
 static void collate_restore_terminal_and_reraise(int signal_number) {
     endwin();
     raise(signal_number);
 }
 
-static inline void collate_install_signal_handlers(void) {
+// `previous` (two entries: SIGINT, SIGTERM) receives the handlers in place before ours; the
+// caller owns it (Swift does not emit file-level statics of an imported header).
+static inline void collate_install_signal_handlers(struct sigaction *previous) {
     struct sigaction action;
     action.sa_handler = collate_restore_terminal_and_reraise;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, &collate_previous_sigint);
-    sigaction(SIGTERM, &action, &collate_previous_sigterm);
+    sigaction(SIGINT, &action, &previous[0]);
+    sigaction(SIGTERM, &action, &previous[1]);
 }
 
-static inline void collate_restore_signal_handlers(void) {
-    sigaction(SIGINT, &collate_previous_sigint, NULL);
-    sigaction(SIGTERM, &collate_previous_sigterm, NULL);
+static inline void collate_restore_signal_handlers(const struct sigaction *previous) {
+    sigaction(SIGINT, &previous[0], NULL);
+    sigaction(SIGTERM, &previous[1], NULL);
 }
 
 static void collate_endwin_at_exit(void) {

@@ -33,6 +33,8 @@ public final class CursesTerminal: Terminal {
     private var shown: Buffer?
     private var isOpen = true
     private let mouseEnabled: Bool
+    /// The SIGINT and SIGTERM handlers before ours, put back by `close()`.
+    private var previousSignalHandlers: [sigaction] = [.init(), .init()]
 
     /// Takes over the terminal: locale first (so ncurses handles UTF-8), then raw mode,
     /// no echo, keypad decoding, no newline translation, hidden cursor, colours.
@@ -46,7 +48,6 @@ public final class CursesTerminal: Terminal {
         }
         set_term(screen)
         collate_register_exit_hook()
-        collate_install_signal_handlers()
         raw()
         noecho()
         nonl()
@@ -69,6 +70,7 @@ public final class CursesTerminal: Terminal {
         self.styles = CursesStyles(theme: options.theme, depth: depth, maxPairs: collate_color_pairs(),
                                    terminalColors: colors)
         self.wakeUpPipe = pipe
+        collate_install_signal_handlers(&previousSignalHandlers)
     }
 
     deinit { close() }
@@ -87,7 +89,7 @@ public final class CursesTerminal: Terminal {
         if mouseEnabled { mousemask(0, nil) }
         curs_set(1)
         endwin()
-        collate_restore_signal_handlers()
+        collate_restore_signal_handlers(previousSignalHandlers)
     }
 
     public var size: Size {
