@@ -50,6 +50,7 @@ let package = Package(
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
     ],
     swiftLanguageModes: [.v6]
 )
