@@ -82,3 +82,14 @@ import Testing
         #expect(renderLines(Paragraph(""), width: 2, height: 1) == ["  "])
     }
 }
+
+@Suite struct BlockStyleTests {
+    @Test func borderTitleAndBackgroundStyles() {
+        var buffer = Buffer(size: Size(width: 8, height: 3))
+        buffer.render(Block(title: "T", background: Style(.selection)), in: buffer.area)
+        #expect(buffer[0, 0].style == Style(.border))
+        #expect(buffer[2, 0].style == Style(.title))
+        #expect(buffer[1, 0].style == Style(.border))   // the padding space belongs to the border
+        #expect(buffer[3, 1].style == Style(.selection))
+    }
+}

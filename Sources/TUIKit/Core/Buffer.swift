@@ -32,7 +32,7 @@ public struct Buffer: Hashable, Sendable {
         if old.isContinuation, !cell.isContinuation, x > 0 {
             cells[index - 1] = Cell(" ", style: cells[index - 1].style)
         }
-        if !old.isContinuation, old.width == 2, x + 1 < size.width, !(cell.width == 2) {
+        if old.width == 2, cell.width != 2, x + 1 < size.width {
             cells[index + 1] = Cell(" ", style: cells[index + 1].style)
         }
         cells[index] = cell
@@ -45,24 +45,30 @@ public struct Buffer: Hashable, Sendable {
     public mutating func write(_ text: some StringProtocol, x: Int, y: Int, style: Style = .normal,
                                maxWidth: Int = .max) -> Int {
         guard y >= 0, y < size.height else { return 0 }
-        let limit = min(maxWidth == .max ? .max : x + maxWidth, size.width)
+        let limit = maxWidth == .max ? size.width : min(x + maxWidth, size.width)
         var column = x
         for grapheme in text {
             if column >= limit { break }
-            let width = grapheme.displayWidth
-            if width == 0 { continue }
-            if column + width > limit {
-                if column >= 0 { set(x: column, y: y, Cell(" ", style: style)) }
-                column += 1
-                break
-            }
-            if column >= 0 {
-                set(x: column, y: y, Cell(grapheme, style: style))
-                if width == 2 { set(x: column + 1, y: y, .continuation(style: style)) }
-            }
-            column += width
+            column += put(grapheme, width: grapheme.displayWidth, x: column, y: y, style: style, limit: limit)
         }
         return max(0, column - x)
+    }
+
+    /// Writes one grapheme of known display width at (x, y) if it ends before column
+    /// `limit`; a wide grapheme that does not fit becomes a space. Returns the columns used
+    /// (0 for zero-width graphemes). Rows outside the buffer are the caller's concern.
+    @discardableResult
+    public mutating func put(_ grapheme: Character, width: Int, x: Int, y: Int, style: Style, limit: Int) -> Int {
+        guard width > 0, x < limit else { return 0 }
+        if x + width > limit {
+            if x >= 0 { set(x: x, y: y, Cell(" ", style: style, width: 1)) }
+            return 1
+        }
+        if x >= 0 {
+            set(x: x, y: y, Cell(grapheme, style: style, width: width))
+            if width == 2 { set(x: x + 1, y: y, .continuation(style: style)) }
+        }
+        return width
     }
 
     /// Writes the spans of a line one after another; returns the columns used.

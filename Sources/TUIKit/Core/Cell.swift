@@ -2,27 +2,30 @@
 /// cell to its right as a continuation, which holds nothing of its own; presenting a
 /// buffer writes the grapheme once and skips the continuation.
 public struct Cell: Hashable, Sendable {
-    public var grapheme: Character
+    public private(set) var grapheme: Character
     public var style: Style
-    public var isContinuation: Bool
+    /// Cells this cell's grapheme covers: 0 for a continuation, otherwise 1 or 2. Computed
+    /// once here, because buffers ask for it on every write.
+    public private(set) var width: Int8
 
     public init(_ grapheme: Character = " ", style: Style = .normal) {
+        self.init(grapheme, style: style, width: max(1, grapheme.displayWidth))
+    }
+
+    init(_ grapheme: Character, style: Style, width: Int) {
         self.grapheme = grapheme
         self.style = style
-        self.isContinuation = false
+        self.width = Int8(width)
     }
 
     /// The right half of a wide grapheme.
     public static func continuation(style: Style) -> Cell {
-        var cell = Cell(" ", style: style)
-        cell.isContinuation = true
-        return cell
+        Cell(" ", style: style, width: 0)
     }
 
     public static let blank = Cell()
 
-    /// Cells this cell's grapheme covers: 0 for a continuation, otherwise 1 or 2.
-    public var width: Int { isContinuation ? 0 : max(1, grapheme.displayWidth) }
+    public var isContinuation: Bool { width == 0 }
 }
 
 /// A piece of text in one style.

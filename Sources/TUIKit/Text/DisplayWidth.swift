@@ -23,22 +23,24 @@ public enum DisplayWidth {
         if let ascii = grapheme.asciiValue {
             return ascii < 0x20 || ascii == 0x7F ? 0 : 1
         }
-        let scalars = grapheme.unicodeScalars
         var width = 0
         var regionalIndicators = 0
+        var first: Unicode.Scalar?
         var previous: Unicode.Scalar?
-        for scalar in scalars {
+        for scalar in grapheme.unicodeScalars {
             if scalar.value == 0xFE0F, let base = previous, contains(WidthTable.vs16, base.value) {
                 return 2
             }
-            if (0x1F1E6...0x1F1FF).contains(scalar.value) { regionalIndicators += 1 }
+            if scalar.value >= 0x1F1E6, scalar.value <= 0x1F1FF { regionalIndicators += 1 }
+            if first == nil {
+                first = scalar
+                // A control character grouped with others (e.g. "\r\n") stays invisible.
+                if isControl(scalar) { return 0 }
+            }
             if width == 0 { width = of(scalar: scalar) }
             previous = scalar
         }
-        if regionalIndicators >= 2 { return 2 }
-        // A control character grouped with marks (e.g. "\r\n") stays invisible.
-        if let first = scalars.first, of(scalar: first) == 0, isControl(first) { return 0 }
-        return width
+        return regionalIndicators >= 2 ? 2 : width
     }
 
     /// The width of a string: the sum of its graphemes' widths.

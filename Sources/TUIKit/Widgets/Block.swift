@@ -8,22 +8,21 @@
 /// Areas narrower or lower than 2 cells get no border (there is no room for one) and
 /// an inner area of zero size.
 public struct Block: Widget, Sendable {
+    /// The title's spans carry their own styles (`init(title: String)` uses `.title`).
     public var title: Line?
     public var borderStyle: Style
-    public var titleStyle: Style
     /// Fills the whole area with blanks of this style first, if set.
     public var background: Style?
 
-    public init(title: Line? = nil, borderStyle: Style = Style(.border), titleStyle: Style = Style(.title),
-                background: Style? = nil) {
+    public init(title: Line? = nil, borderStyle: Style = Style(.border), background: Style? = nil) {
         self.title = title
         self.borderStyle = borderStyle
-        self.titleStyle = titleStyle
         self.background = background
     }
 
-    public init(title: String, borderStyle: Style = Style(.border), titleStyle: Style = Style(.title)) {
-        self.init(title: Line(title, style: titleStyle), borderStyle: borderStyle, titleStyle: titleStyle)
+    public init(title: String, borderStyle: Style = Style(.border), titleStyle: Style = Style(.title),
+                background: Style? = nil) {
+        self.init(title: Line(title, style: titleStyle), borderStyle: borderStyle, background: background)
     }
 
     /// The area inside the border.

@@ -40,9 +40,7 @@ public struct Paragraph: Widget, Sendable {
         for (row, line) in display.dropFirst(first).prefix(area.height).enumerated() {
             var x = area.x
             for item in line {
-                let used = buffer.write(String(item.grapheme), x: x, y: area.y + row, style: item.style,
-                                        maxWidth: area.maxX - x)
-                x += used
+                x += buffer.put(item.grapheme, width: item.width, x: x, y: area.y + row, style: item.style, limit: area.maxX)
                 if x >= area.maxX { break }
             }
         }
