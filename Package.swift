@@ -27,6 +27,9 @@ let package = Package(
         // Storage, kernels, autograd, optimisers, RNG. Knows nothing of models.
         .target(name: "TensorCore", swiftSettings: kernelSettings),
 
+        // Hugging Face file formats (safetensors, config.json, tokenizer.json); the model later.
+        .target(name: "LLM"),
+
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
@@ -37,6 +40,7 @@ let package = Package(
         ),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM"]),
     ],
     swiftLanguageModes: [.v6]
 )
