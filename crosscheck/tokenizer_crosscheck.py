@@ -71,6 +71,8 @@ def random_texts(count, seed=1234):
 
 
 TEXTS += random_texts(300)
+# Long pieces (past the Swift side's scan limit, merged through its heap).
+TEXTS += ["1234567890" * 30, " " * 150 + "x", "the" * 80, "日本" * 60, "\n" * 100 + "end", "😀" * 40]
 
 
 def byte_level_bpe(pre_tokenizer, *, normalizer=None, ignore_merges=False, specials=("<|endoftext|>",)):

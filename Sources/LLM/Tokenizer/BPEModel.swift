@@ -6,18 +6,21 @@ import Synchronization
 public final class BPEModel: Sendable {
     /// Token string (GPT-2 alphabet) -> id.
     public let vocabulary: [String: Int]
-    /// id -> token string; nil where the vocabulary has a gap.
-    let tokens: [String?]
+    /// id -> token string (a dictionary: ids come from the file and need not be dense).
+    let tokens: [Int: String]
     /// Llama 3: a piece that is itself a vocabulary entry is emitted whole, merges skipped.
     public let ignoreMerges: Bool
     public let unknownTokenID: Int?
     /// Vocabulary id of each byte's stand-in character, or -1 when the vocabulary lacks it.
     private let byteTokenIDs: [Int]
     /// (left id << 32 | right id) -> (rank, merged id).
-    private let merges: [UInt64: (rank: Int32, merged: Int32)]
+    let merges: [UInt64: (rank: Int32, merged: Int32)]
     public let mergeCount: Int
     private let cache = Mutex<[[UInt8]: [Int]]>([:])
     static let cacheCapacity = 10_000
+    /// Pieces up to this many symbols are merged by rescanning (fast for words); longer ones
+    /// (runs of spaces in code, long numbers under GPT-2) through a heap, O(n log n).
+    static let scanLimit = 48
 
     /// `merges` are (left, right) token strings in rank order. Throws when a merge names a
     /// token the vocabulary lacks, as `tokenizers` does.
@@ -28,9 +31,9 @@ public final class BPEModel: Sendable {
         guard !mergeList.isEmpty else { throw .noMerges(file: file) }
         self.vocabulary = vocabulary
         self.ignoreMerges = ignoreMerges
-        let maxID = vocabulary.values.max() ?? -1
-        var tokens = [String?](repeating: nil, count: maxID + 1)
-        for (token, id) in vocabulary where id >= 0 { tokens[id] = token }
+        var tokens: [Int: String] = [:]
+        tokens.reserveCapacity(vocabulary.count)
+        for (token, id) in vocabulary { tokens[id] = token }
         self.tokens = tokens
         byteTokenIDs = ByteLevelAlphabet.scalarOfByte.map { vocabulary[String($0)] ?? -1 }
         var merges: [UInt64: (rank: Int32, merged: Int32)] = [:]
@@ -39,7 +42,7 @@ public final class BPEModel: Sendable {
             guard let leftID = vocabulary[left], let rightID = vocabulary[right], let mergedID = vocabulary[left + right] else {
                 throw .mergeOutOfVocabulary(file: file, index: rank, merge: "\(left) \(right)")
             }
-            let key = UInt64(UInt32(leftID)) << 32 | UInt64(UInt32(rightID))
+            let key = Self.pairKey(leftID, rightID)
             // A repeated pair keeps its first (best) rank.
             if merges[key] == nil { merges[key] = (Int32(rank), Int32(mergedID)) }
         }
@@ -56,7 +59,7 @@ public final class BPEModel: Sendable {
     }
 
     public func token(for id: Int) -> String? {
-        id >= 0 && id < tokens.count ? tokens[id] : nil
+        tokens[id]
     }
 
     /// Token ids of one pre-tokenized piece, given as UTF-8 bytes.
@@ -83,23 +86,6 @@ public final class BPEModel: Sendable {
                 symbols.append(unknownTokenID)
             }
         }
-        // Quadratic in the piece length, which the split regexes keep short.
-        while symbols.count > 1 {
-            var bestRank = Int32.max
-            var bestIndex = -1
-            var bestMerged: Int32 = 0
-            for index in 0..<(symbols.count - 1) {
-                let key = UInt64(UInt32(symbols[index])) << 32 | UInt64(UInt32(symbols[index + 1]))
-                if let merge = merges[key], merge.rank < bestRank {
-                    bestRank = merge.rank
-                    bestIndex = index
-                    bestMerged = merge.merged
-                }
-            }
-            if bestIndex < 0 { break }
-            symbols[bestIndex] = Int(bestMerged)
-            symbols.remove(at: bestIndex + 1)
-        }
-        return symbols
+        return symbols.count <= Self.scanLimit ? mergeByScanning(symbols) : mergeByHeap(symbols)
     }
 }

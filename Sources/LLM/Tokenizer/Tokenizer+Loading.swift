@@ -42,6 +42,9 @@ extension Tokenizer {
 
 /// Reading the parts of `tokenizer.json`. Each refuses, by name, what it does not implement.
 enum TokenizerLoader {
+    /// Ids are packed in 32 bits inside the merge table.
+    static let maximumTokenID = Int(Int32.max)
+
     static func model(_ fields: JSONFields) throws -> BPEModel {
         let file = fields.file
         let type = try fields.optionalString("type") ?? "BPE"
@@ -61,8 +64,8 @@ enum TokenizerLoader {
         var vocabulary: [String: Int] = [:]
         vocabulary.reserveCapacity(vocabFields.object.entries.count)
         for (token, value) in vocabFields.object.entries {
-            guard let id = value.intValue, id >= 0 else {
-                throw vocabFields.error(token, .wrongType(expected: "a non-negative integer id", found: value.kindName))
+            guard let id = value.intValue, (0...maximumTokenID).contains(id) else {
+                throw vocabFields.error(token, .wrongType(expected: "an integer id in 0...\(maximumTokenID)", found: value.kindName))
             }
             vocabulary[token] = id
         }
@@ -96,8 +99,12 @@ enum TokenizerLoader {
                 throw fields.error("added_tokens[\(index)]", .wrongType(expected: "an object", found: value.kindName))
             }
             let token = JSONFields(object, file: fields.file, path: "added_tokens[\(index)]")
+            let id = try token.int("id")
+            guard (0...maximumTokenID).contains(id) else {
+                throw token.error("id", .invalid("must be in 0...\(maximumTokenID), found \(id)"))
+            }
             return AddedToken(
-                id: try token.int("id"), content: try token.string("content"),
+                id: id, content: try token.string("content"),
                 special: try token.optionalBool("special") ?? false,
                 lstrip: try token.optionalBool("lstrip") ?? false, rstrip: try token.optionalBool("rstrip") ?? false,
                 singleWord: try token.optionalBool("single_word") ?? false)
