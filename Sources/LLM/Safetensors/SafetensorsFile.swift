@@ -72,9 +72,9 @@ public final class SafetensorsFile: Sendable {
         switch info.dtype {
         case .f32:
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if count > 0, let destination = buffer.baseAddress {
+                if count > 0, let destination = buffer.baseAddress, let source = bytes.baseAddress {
                     // memcpy copes with the unaligned offsets the format allows.
-                    UnsafeMutableRawPointer(destination).copyMemory(from: bytes.baseAddress!, byteCount: 4 * count)
+                    UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: 4 * count)
                 }
                 initialized = count
             }
