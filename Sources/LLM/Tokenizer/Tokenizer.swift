@@ -46,6 +46,8 @@ public final class Tokenizer: Sendable {
         addedTokenByID = Dictionary(addedTokens.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         addedTokenByContent = Dictionary(addedTokens.map { ($0.content, $0) }, uniquingKeysWith: { _, last in last })
         matcher = AddedTokenMatcher(addedTokens)
+        vocabularySize = max(model.vocabulary.values.max() ?? -1, addedTokens.map(\.id).max() ?? -1) + 1
+        specialTokenIDs = Set(addedTokens.filter(\.special).map(\.id))
     }
 
     /// Whether `encode(_, addSpecialTokens: true)` puts a BOS token first.
@@ -55,11 +57,10 @@ public final class Tokenizer: Sendable {
     public var bosTokenID: Int? { postProcessor.prefixTokenIDs.first }
 
     /// One past the largest id of the vocabulary or the added tokens.
-    public var vocabularySize: Int {
-        max(model.vocabulary.values.max() ?? -1, addedTokens.map(\.id).max() ?? -1) + 1
-    }
+    public let vocabularySize: Int
 
-    public var specialTokenIDs: Set<Int> { Set(addedTokens.filter(\.special).map(\.id)) }
+    /// Ids of the added tokens marked special (skipped by `decode(_, skipSpecialTokens: true)`).
+    public let specialTokenIDs: Set<Int>
 
     public func id(of token: String) -> Int? {
         addedTokenByContent[token]?.id ?? model.vocabulary[token]
