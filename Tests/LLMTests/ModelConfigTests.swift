@@ -60,6 +60,17 @@ import Testing
         #expect(config.rmsNormEps == 1e-6)
         #expect(!config.tieWordEmbeddings)
         #expect(config.maxPositionEmbeddings == 131_072)
+        #expect(config.slidingWindow == 4096)  // transformers' default when the key is absent
+        let unwindowed = try ModelConfig(json: config.jsonText().replacingOccurrences(of: "\"sliding_window\": 4096", with: "\"sliding_window\": null"))
+        #expect(unwindowed.slidingWindow == nil)
+        #expect(unwindowed.jsonText().contains("\"sliding_window\": null"))
+    }
+
+    @Test func qwen2SlidingWindowIsRefused() {
+        let text = #"{"model_type": "qwen2", "hidden_size": 8, "intermediate_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 4, "use_sliding_window": true}"#
+        #expect(throws: ModelConfigError.field(JSONFieldError(file: "config.json", field: "use_sliding_window", problem: .invalid("is true: Qwen2 sliding-window attention is not supported")))) {
+            try ModelConfig(json: text)
+        }
     }
 
     let llama32 = """

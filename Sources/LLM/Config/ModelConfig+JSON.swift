@@ -81,8 +81,27 @@ extension ModelConfig {
             bosTokenID: try fields.optionalInt("bos_token_id"),
             eosTokenIDs: try Self.tokenIDs(fields, "eos_token_id"),
             torchDtype: try fields.optionalString("torch_dtype") ?? fields.optionalString("dtype"),
-            attentionBias: try fields.optionalBool("attention_bias") ?? false
+            attentionBias: try fields.optionalBool("attention_bias") ?? false,
+            slidingWindow: try Self.slidingWindow(fields, modelType: modelType)
         )
+    }
+
+    /// Mistral: `sliding_window` (absent means transformers' default 4096, null means none).
+    /// Qwen2 with `use_sliding_window: true` windows only some layers (`max_window_layers`):
+    /// refused rather than run with full attention everywhere.
+    private static func slidingWindow(_ fields: JSONFields, modelType: ModelType) throws -> Int? {
+        switch modelType {
+        case .llama:
+            return nil
+        case .mistral:
+            guard let value = fields.object["sliding_window"] else { return 4096 }
+            return value.isNull ? nil : try positive(fields, "sliding_window")
+        case .qwen2:
+            if try fields.optionalBool("use_sliding_window") == true {
+                throw fields.error("use_sliding_window", .invalid("is true: Qwen2 sliding-window attention is not supported"))
+            }
+            return nil
+        }
     }
 
     private static func positive(_ fields: JSONFields, _ key: String) throws -> Int {
@@ -163,6 +182,11 @@ extension ModelConfig {
             entries.append(("eos_token_id", .array(eosTokenIDs.map { .int($0) })))
         }
         if let torchDtype { entries.append(("torch_dtype", .string(torchDtype))) }
+        switch modelType {
+        case .llama: break
+        case .mistral: entries.append(("sliding_window", slidingWindow.map { .int($0) } ?? .null))
+        case .qwen2: entries.append(("use_sliding_window", .bool(false)))
+        }
         entries.sort { $0.key < $1.key }
         return JSONWriter.string(.object(JSONObject(entries)), pretty: true) + "\n"
     }

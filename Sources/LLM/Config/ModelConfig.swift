@@ -47,6 +47,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var torchDtype: String?
     /// Llama's `attention_bias` flag. Qwen2 has q/k/v biases without a flag: look at the tensors.
     public var attentionBias: Bool
+    /// Mistral's sliding attention window (tokens); nil means full attention. transformers
+    /// defaults it to 4096 when the key is absent, so it is always written back explicitly.
+    public var slidingWindow: Int?
 
     public init(
         modelType: ModelType, vocabSize: Int, hiddenSize: Int, intermediateSize: Int,
@@ -54,7 +57,7 @@ public struct ModelConfig: Sendable, Equatable {
         headDim: Int? = nil, rmsNormEps: Double = 1e-6, ropeTheta: Double = 10000,
         ropeScaling: Llama3RopeScaling? = nil, tieWordEmbeddings: Bool = false,
         maxPositionEmbeddings: Int? = nil, bosTokenID: Int? = nil, eosTokenIDs: [Int] = [],
-        torchDtype: String? = nil, attentionBias: Bool = false
+        torchDtype: String? = nil, attentionBias: Bool = false, slidingWindow: Int? = nil
     ) {
         self.modelType = modelType
         self.vocabSize = vocabSize
@@ -73,6 +76,7 @@ public struct ModelConfig: Sendable, Equatable {
         self.eosTokenIDs = eosTokenIDs
         self.torchDtype = torchDtype
         self.attentionBias = attentionBias
+        self.slidingWindow = slidingWindow
     }
 
     /// Query heads per KV head.
