@@ -131,3 +131,22 @@ import Testing
         #expect(tokenizer.decode([0xC3, 0xA9]) == "é")
     }
 }
+
+@Suite struct TokenizerConcurrencyTests {
+    /// The merge cache is shared: encoding from many threads at once must give the ids one
+    /// thread gives.
+    @Test func concurrentEncodingAgreesWithSerial() async throws {
+        let tokenizer = try TokenizerFixture(merges: TokenizerTests.merges, preTokenizer: TokenizerFixture.llama3).tokenizer()
+        let texts = (0..<64).map { "text \($0): I'M 12345 years, 日本 \(String(repeating: "ab", count: $0))" }
+        let serial = texts.map { tokenizer.encode($0) }
+        let parallel = await withTaskGroup(of: (Int, [Int]).self) { group in
+            for (index, text) in texts.enumerated() {
+                group.addTask { (index, tokenizer.encode(text)) }
+            }
+            var results = [[Int]](repeating: [], count: texts.count)
+            for await (index, ids) in group { results[index] = ids }
+            return results
+        }
+        #expect(parallel == serial)
+    }
+}
