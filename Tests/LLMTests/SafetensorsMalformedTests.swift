@@ -37,7 +37,7 @@ import Testing
         // The claimed length is huge; the file is 10 bytes. Nothing may be allocated from it.
         let claimed: UInt64 = 1 << 40
         let bytes = safetensorsBytes(header: "{}", data: [], claimedHeaderLength: claimed)
-        #expect(throws: SafetensorsError.headerTooLarge(file: path(), headerLength: claimed, limit: 100 * 1024 * 1024)) {
+        #expect(throws: SafetensorsError.headerTooLarge(file: path(), headerLength: claimed, limit: 100_000_000)) {
             try open(bytes)
         }
     }

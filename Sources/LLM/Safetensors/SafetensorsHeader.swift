@@ -11,7 +11,8 @@ public struct SafetensorsTensorInfo: Sendable, Equatable {
 
 /// The validated header of a safetensors file.
 public struct SafetensorsHeader: Sendable, Equatable {
-    public static let maximumHeaderLength = 100 * 1024 * 1024
+    /// The reference implementation's limit (`MAX_HEADER_SIZE`, 100 MB in decimal).
+    public static let maximumHeaderLength = 100_000_000
 
     /// Tensors in data-buffer order (which the format requires to be contiguous).
     public var tensors: [SafetensorsTensorInfo]
@@ -77,9 +78,6 @@ public struct SafetensorsHeader: Sendable, Equatable {
             .invalidTensorEntry(file: path, tensor: name, reason: reason)
         }
         guard let entry = value.objectValue else { throw invalid("entry must be an object, found \(value.kindName)") }
-        for key in entry.keys where !["dtype", "shape", "data_offsets"].contains(key) {
-            throw invalid("unexpected field \"\(key)\"")
-        }
         guard let dtypeValue = entry["dtype"] else { throw invalid("missing \"dtype\"") }
         guard let dtypeName = dtypeValue.stringValue else { throw invalid("\"dtype\" must be a string") }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
