@@ -135,6 +135,16 @@ import Testing
         }
     }
 
+    @Test func duplicateFieldInsideAnEntryIsInvalidJSONNotADuplicateName() {
+        let header = #"{"a":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+        let error = #expect(throws: SafetensorsError.self) { try open(safetensorsBytes(header: header, data: eightBytes)) }
+        guard case .invalidHeaderJSON(_, let reason) = error else {
+            Issue.record("expected invalidHeaderJSON, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("duplicate key \"dtype\""))
+    }
+
     @Test func metadataWithNonStringValue() {
         let header = #"{"__metadata__":{"format":1},"# + goodEntry + "}"
         #expect(throws: SafetensorsError.invalidMetadata(file: path(), reason: "value of \"format\" must be a string, found an integer")) {

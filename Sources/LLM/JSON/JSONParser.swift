@@ -5,11 +5,14 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Set when the error is a repeated object key, so callers can name it in their own terms
     /// (a safetensors header's duplicate key is a duplicate tensor name).
     public var duplicateKey: String?
+    /// Nesting depth of the object holding the duplicate key (0: the top-level object).
+    public var duplicateKeyDepth: Int?
 
-    public init(offset: Int, message: String, duplicateKey: String? = nil) {
+    public init(offset: Int, message: String, duplicateKey: String? = nil, duplicateKeyDepth: Int? = nil) {
         self.offset = offset
         self.message = message
         self.duplicateKey = duplicateKey
+        self.duplicateKeyDepth = duplicateKeyDepth
     }
 
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
@@ -94,7 +97,7 @@ public struct JSONParser {
             let keyOffset = position
             let key = try parseString()
             guard seen.insert(key).inserted else {
-                throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\"", duplicateKey: key)
+                throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\"", duplicateKey: key, duplicateKeyDepth: depth)
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }

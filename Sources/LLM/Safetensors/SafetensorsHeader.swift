@@ -38,7 +38,9 @@ public struct SafetensorsHeader: Sendable, Equatable {
         do {
             json = try JSONParser.parse(headerBytes)
         } catch {
-            if let name = error.duplicateKey { throw .duplicateTensorName(file: path, name: name) }
+            if let name = error.duplicateKey, error.duplicateKeyDepth == 0 {
+                throw .duplicateTensorName(file: path, name: name)
+            }
             throw .invalidHeaderJSON(file: path, reason: error.description)
         }
         guard let object = json.objectValue else { throw .headerNotJSONObject(file: path) }
