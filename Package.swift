@@ -38,6 +38,8 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNcursesw"]),
+        // Hugging Face file formats (safetensors, config.json, tokenizer.json); the model later.
+        .target(name: "LLM"),
 
         // The product's executable: CLI and wiring.
         .executableTarget(
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Why a Hugging Face model directory cannot be loaded.
+public enum ModelDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case config(ModelConfigError)
+    case tokenizer(TokenizerError)
+    case weights(SafetensorsError)
+    case missingTensor(directory: String, tensor: String)
+    case shapeMismatch(directory: String, tensor: String, expected: [Int], found: [Int])
+    case unsupportedDType(directory: String, tensor: String, dtype: String)
+    case unsupportedTensor(directory: String, tensor: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .config(let error): error.description
+        case .tokenizer(let error): error.description
+        case .weights(let error): error.description
+        case .missingTensor(let directory, let tensor): "\(directory): checkpoint has no tensor \"\(tensor)\""
+        case .shapeMismatch(let directory, let tensor, let expected, let found):
+            "\(directory): tensor \"\(tensor)\" has shape \(found), config.json implies \(expected)"
+        case .unsupportedDType(let directory, let tensor, let dtype):
+            "\(directory): tensor \"\(tensor)\" is \(dtype); weights must be F32, F16 or BF16"
+        case .unsupportedTensor(let directory, let tensor, let reason): "\(directory): tensor \"\(tensor)\": \(reason)"
+        }
+    }
+}
+
+/// A Hugging Face model directory (config.json, tokenizer.json, *.safetensors), opened and
+/// checked: every tensor the config implies is present with the right shape and a float dtype.
+/// Weights stay memory-mapped in `weights`.
+public struct ModelDirectory: Sendable {
+    public let url: URL
+    public let config: ModelConfig
+    public let tokenizer: Tokenizer
+    public let weights: SafetensorsCheckpoint
+    public let layout: LlamaWeightLayout
+
+    public init(url: URL) throws(ModelDirectoryError) {
+        self.url = url
+        do { config = try ModelConfig(contentsOf: url.appendingPathComponent("config.json")) } catch { throw .config(error) }
+        do { tokenizer = try Tokenizer(contentsOf: url.appendingPathComponent("tokenizer.json")) } catch { throw .tokenizer(error) }
+        do { weights = try SafetensorsCheckpoint(directory: url) } catch { throw .weights(error) }
+        layout = try Self.checkedLayout(config: config, weights: weights, directory: url.path)
+    }
+
+    /// Biases are recognised by their presence in layer 0 (no config flag marks Qwen2's).
+    static func checkedLayout(
+        config: ModelConfig, weights: SafetensorsCheckpoint, directory: String
+    ) throws(ModelDirectoryError) -> LlamaWeightLayout {
+        let layout = LlamaWeightLayout(
+            config: config,
+            hasQKVBias: weights.contains(LlamaWeightLayout.layer(0, "self_attn.q_proj.bias")),
+            hasOutputBias: weights.contains(LlamaWeightLayout.layer(0, "self_attn.o_proj.bias")))
+        for suffix in ["mlp.gate_proj.bias", "mlp.up_proj.bias", "mlp.down_proj.bias"] {
+            let name = LlamaWeightLayout.layer(0, suffix)
+            if weights.contains(name) {
+                throw .unsupportedTensor(directory: directory, tensor: name, reason: "MLP biases are not supported")
+            }
+        }
+        for (name, shape) in layout.tensors {
+            guard weights.contains(name) else { throw .missingTensor(directory: directory, tensor: name) }
+            let info: SafetensorsTensorInfo
+            do { info = try weights.info(name) } catch { throw .weights(error) }
+            guard info.dtype.isFloatConvertible else {
+                throw .unsupportedDType(directory: directory, tensor: name, dtype: info.dtype.rawValue)
+            }
+            guard info.shape == shape else {
+                throw .shapeMismatch(directory: directory, tensor: name, expected: shape, found: info.shape)
+            }
+        }
+        return layout
+    }
+}
