@@ -1,7 +1,7 @@
 # The two commands of the README's quick start, and the pieces they are made of.
 SWIFT ?= swift
 PHASE := scripts/phase
-.PHONY: deps build run test test-checked bench clean
+.PHONY: deps build run test test-checked crosscheck bench clean
 
 deps:
 	@$(PHASE) deps scripts/install-deps
@@ -19,9 +19,18 @@ test: deps
 	@$(PHASE) build-tests $(SWIFT) build --build-tests
 	@$(PHASE) tests $(SWIFT) test --skip-build
 	@$(PHASE) tests-bounds-checked $(MAKE) --no-print-directory test-checked
+	@$(PHASE) crosscheck $(MAKE) --no-print-directory crosscheck
 
 test-checked:
 	COLLATE_CHECKED=1 $(SWIFT) test --scratch-path .build-checked --filter TensorCoreTests
+
+# Against the reference implementations (transformers, tokenizers, safetensors, peft) in a
+# venv outside the clone. Exit 2 from a check means "could not run": reported loudly as
+# SKIPPED, never as passed, and it does not fail the build; any other failure does.
+crosscheck:
+	@rc=0; crosscheck/formats_crosscheck.sh || rc=$$?; \
+	if [ $$rc -eq 2 ]; then echo "!!! CROSS-CHECKS SKIPPED (reference venv unavailable)"; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 bench:
 	$(SWIFT) build -c release --product collate-bench
