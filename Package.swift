@@ -39,6 +39,10 @@ let package = Package(
         ),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNcursesw"]),
 
+        // The workbench app: state, keymap, a pure update function, pure views, the runner.
+        // Talks to the session through `WorkbenchBackend` (the Collate adapter comes later).
+        .target(name: "Workbench", dependencies: ["TUIKit"]),
+
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
@@ -50,6 +54,8 @@ let package = Package(
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
     ],
     swiftLanguageModes: [.v6]
