@@ -72,7 +72,9 @@ public struct Keymap: Hashable, Sendable {
 
     /// The status bar's hints on a screen, in binding order.
     public func hints(for screen: Screen) -> [KeyHint] {
-        bindings(for: screen).filter(\.showsHint).map { binding in
+        // Global hints (quit, help) first: they must survive a narrow status bar.
+        let ordered = bindings.filter { $0.context == .global } + bindings.filter { $0.context == .screen(screen) }
+        return ordered.filter(\.showsHint).map { binding in
             KeyHint(binding.sequences.first.map { $0.map(\.description).joined(separator: " ") } ?? "",
                     binding.command.hintLabel)
         }

@@ -64,13 +64,9 @@ enum CompareView {
                      Span("   l_0 ", style: Style(.muted)), Span(Format.score(prompt.baselineScore))]
         if let label = prompt.effectiveLabel {
             spans.append(Span("   " + (prompt.humanLabel != nil ? "human: " : "auto: "), style: Style(.muted)))
-            switch label.action {
-            case .dropped: spans.append(Span("dropped", style: Style(.rejected)))
-            case .filtered: spans.append(Span("filtered", style: Style(.rejected)))
-            case .keptFiltered: spans.append(Span("filtered pair kept", style: Style(.chosen)))
-            case .chosen: break
-            }
-            if label.chosenRationale != nil { spans.append(Span(" your rationale is chosen", style: Style(.chosen))) }
+            let role: StyleRole = label.action.trains ? .chosen : .rejected
+            spans.append(Span(Workbench.describe(label, in: state), style: Style(role)))
+            if label.action == .filtered { spans.append(Span(" (filtered)", style: Style(.rejected))) }
         }
         if state.showsDiff { spans.append(Span("   diff", style: Style(.accent))) }
         if state.blind { spans.append(Span("   blind", style: Style(.accent))) }
@@ -105,7 +101,7 @@ enum CompareView {
         guard inner.height > 3 else { return }
         let delta = answer.score.flatMap { score in prompt.baselineScore.map { score - $0 } }
         buffer.write(Line([Span("l ", style: Style(.muted)), Span(Format.score(answer.score)),
-                           Span("  l-l0 ", style: Style(.muted)),
+                           Span(" Δ", style: Style(.muted)),
                            Span(Format.signed(delta), style: Style(delta.map { $0 > 0 ? .success : .rejected } ?? .muted))]),
                      x: inner.x, y: inner.y, maxWidth: inner.width)
         var answerSpans = [Span("ans ", style: Style(.muted)), Span(answer.predictedAnswer ?? "-")]

@@ -4,7 +4,7 @@ import TUIKit
 /// and auto/human label agreement (COLLATE.md sections 4 and 7).
 enum EvalView {
     static func render(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
-        let rows = Layout.vertical([.min(5), .fixed(7)]).split(area)
+        let rows = Layout.vertical([.min(5), .fixed(8)]).split(area)
         let block = Block(title: "Test accuracy per iteration" + (state.jobs[.eval]?.phase == .running ? " · evaluating" : ""))
         buffer.render(block, in: rows[0])
         let inner = block.inner(rows[0])
@@ -36,7 +36,7 @@ enum EvalView {
         let counts = Dictionary(grouping: state.session.prompts, by: LabelStatus.init).mapValues(\.count)
         var lines: [Line] = [
             Line([Span("agreement ", style: Style(.muted)), Span(Format.percent(agreement.fraction), style: Style(.title, .bold)),
-                  Span("  (\(agreement.agreed) of \(agreement.compared) prompts with both an auto and a human label kept the auto pair as it was)",
+                  Span("  \(agreement.agreed) of \(agreement.compared) human decisions kept the auto pair as it was",
                        style: Style(.muted))]),
         ]
         for status in LabelStatus.allCases {

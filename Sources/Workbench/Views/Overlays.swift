@@ -16,8 +16,9 @@ enum Overlays {
         guard inner.height > 1 else { return }
         buffer.render(TextInput(input.field, prompt: "filter: "), in: inner.row(0))
         let rows = state.keymap.helpRows(for: state.screen, filter: input.field.text)
+        let keysWidth = min(16, rows.map(\.keys.displayWidth).max() ?? 0)
         var lines: [Line] = rows.map { row in
-            Line([Span(pad(row.keys, 10), style: Style(.keyHint)), Span(" " + pad(row.name, 16), style: Style(.muted)),
+            Line([Span(pad(row.keys, keysWidth), style: Style(.keyHint)), Span(" " + pad(row.name, 16), style: Style(.muted)),
                   Span(" " + row.summary)])
         }
         if input.field.text.isEmpty {

@@ -66,9 +66,11 @@ public enum WorkbenchView {
         if let fraction = Agreement(state.session.prompts).fraction {
             right.append("agree \(Format.percent(fraction))")
         }
+        // Drop pieces from the end until the right side fits beside the left.
+        let room = area.width - Line(spans).displayWidth - 1
+        while !right.isEmpty, right.joined(separator: " · ").displayWidth + 1 > room { right.removeLast() }
         let text = right.joined(separator: " · ") + " "
-        let x = area.maxX - text.displayWidth
-        if x > area.x + Line(spans).displayWidth { buffer.write(text, x: x, y: area.y, style: Style(.statusBar)) }
+        if !right.isEmpty { buffer.write(text, x: area.maxX - text.displayWidth, y: area.y, style: Style(.statusBar)) }
     }
 
     static func renderStatusLine(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
