@@ -114,3 +114,59 @@ import TUIKit
         #expect(state.logLines.last == "line 249")
     }
 }
+
+@Suite struct ScrollTests {
+    /// A session of 40 prompts with long rationales in the first.
+    func bigState() -> WorkbenchState {
+        var session = Fixture.session()
+        let template = session.prompts[4]
+        for id in Int64(200)..<235 {
+            var prompt = template
+            prompt.id = id
+            session.prompts.append(prompt)
+        }
+        session.prompts[0].answers[1].rationale = (1...60).map { "Line \($0) of a long rationale." }.joined(separator: "\n")
+        return WorkbenchState(session: session, size: Size(width: 80, height: 24))
+    }
+
+    @Test func theListOffsetMovesOnlyToKeepTheSelectionVisible() {
+        var state = bigState()
+        let rows = CompareLayout(size: state.size, prompt: state.currentPrompt, columnCount: 3).listRows
+        #expect(rows == 20)
+        press(Array(repeating: .char("j"), count: 25), &state)
+        #expect(state.listOffset == 25 - rows + 1)
+        press(keys("kk"), &state)
+        #expect(state.listOffset == 25 - rows + 1, "moving up inside the window does not scroll")
+        press(Array(repeating: .char("k"), count: 17), &state)
+        #expect(state.selectedPrompt == 6 && state.listOffset == 6, "the selection reached the top row")
+        press(Array(repeating: .char("k"), count: 3), &state)
+        #expect(state.listOffset == 3)
+        let screen = WorkbenchView.render(state).lines
+        #expect(screen[2].hasPrefix("│≠ 104 James"), "first visible row is prompt 104: \(screen[2])")
+    }
+
+    @Test func rationaleScrollStopsAtTheLastLine() throws {
+        var state = bigState()
+        let column = CompareLayout(size: state.size, prompt: state.currentPrompt, columnCount: 3).columns[1]
+        let text = CompareLayout.textArea(of: column)
+        let lineCount = WordWrap.wrap(state.session.prompts[0].answers[1].rationale, width: text.width).count
+        #expect(lineCount >= 60)
+        let last = lineCount - text.height
+        press(Array(repeating: .pageDown, count: 30), &state)
+        #expect(state.rationaleScroll == last)
+        let screen = WorkbenchView.render(state).lines
+        #expect(screen.contains { $0.contains("Line 60 of a") })
+        press([.pageUp], &state)
+        #expect(state.rationaleScroll == last - 24 / 4)
+        press(keys("j"), &state)
+        #expect(state.rationaleScroll == 0, "a new prompt starts at the top")
+    }
+
+    @Test func inspectScrollStopsAtTheLastLine() {
+        var state = bigState()
+        press(keys("l") + [.enter] + Array(repeating: .pageDown, count: 30), &state)
+        let scroll = state.inspect?.scroll ?? -1
+        #expect(scroll > 0 && scroll == InspectView.maxScroll(state))
+        #expect(WorkbenchView.render(state).lines.contains { $0.contains("Line 60 of a") })
+    }
+}

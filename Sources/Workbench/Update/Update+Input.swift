@@ -82,6 +82,7 @@ extension Workbench {
             state.selectedPrompt = target
             state.rationaleScroll = 0
             clampFocus(&state)
+            clampCompareView(&state)
         }
     }
 

@@ -23,6 +23,7 @@ public enum Workbench {
             return updateInput(&state, action, now: now)
         case .resized(let size):
             state.size = size
+            clampCompareView(&state)
             return []
         case .sessionLoaded(let session):
             state.session = session
@@ -55,6 +56,7 @@ public enum Workbench {
             state.selectedPrompt = min(max(0, state.selectedPrompt + step), state.session.prompts.count - 1)
             state.rationaleScroll = 0
             clampFocus(&state)
+            clampCompareView(&state)
         case .columnLeft, .columnRight:
             let count = state.currentPrompt?.answers.count ?? 0
             guard count > 0 else { return [] }
@@ -64,9 +66,11 @@ public enum Workbench {
             let page = max(1, state.size.height / 4)
             let delta = command == .scrollDown ? page : -page
             if state.screen == .inspect {
-                if let scroll = state.inspect?.scroll { state.inspect?.scroll = max(0, scroll + delta) }
+                let limit = InspectView.maxScroll(state)
+                if let scroll = state.inspect?.scroll { state.inspect?.scroll = min(max(0, scroll + delta), limit) }
             } else {
                 state.rationaleScroll = max(0, state.rationaleScroll + delta)
+                clampCompareView(&state)
             }
         case .inspect:
             guard let prompt = state.currentPrompt else { return [] }

@@ -5,20 +5,28 @@ import TUIKit
 /// scrollable rationale, optionally with the words that differ highlighted).
 enum CompareView {
     static func render(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
-        let listWidth = max(22, area.width / 5)
-        let halves = Layout.horizontal([.fixed(listWidth), .min(20)]).split(area)
-        renderPromptList(state, in: halves[0], buffer: &buffer)
-        guard let prompt = state.currentPrompt else {
-            buffer.write(" No prompts in this session yet: g generates rationales.", x: halves[1].x, y: halves[1].y + 1,
-                         style: Style(.muted), maxWidth: halves[1].width)
+        let prompt = state.currentPrompt
+        let columns = prompt.map { state.columns(of: $0) } ?? []
+        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: columns.count)
+        renderPromptList(state, in: layout.list, buffer: &buffer)
+        guard let prompt else {
+            buffer.write(" No prompts in this session yet: g generates rationales.", x: layout.header.x,
+                         y: layout.header.y + 1, style: Style(.muted), maxWidth: layout.header.width)
             return
         }
-        let headerLines = WordWrap.wrap(prompt.instruction, width: max(1, halves[1].width - 2))
-        let instructionRows = min(headerLines.count, max(2, area.height / 6))
-        let parts = Layout.vertical([.fixed(instructionRows + 3), .min(6)]).split(halves[1])
-        renderPromptHeader(state, prompt: prompt, lines: Array(headerLines.prefix(instructionRows)), in: parts[0],
-                           buffer: &buffer)
-        renderColumns(state, prompt: prompt, in: parts[1], buffer: &buffer)
+        renderPromptHeader(state, prompt: prompt, lines: layout.instructionLines, in: layout.header, buffer: &buffer)
+        guard !columns.isEmpty else {
+            buffer.write(" No rationales yet: g generates them.", x: layout.header.x, y: layout.header.maxY,
+                         style: Style(.muted), maxWidth: layout.header.width)
+            return
+        }
+        for (index, answer) in columns.enumerated() {
+            let partner: String? = state.showsDiff && columns.count > 1
+                ? columns[index == state.focusedColumn ? (index + 1) % columns.count : state.focusedColumn].rationale
+                : nil
+            renderColumn(state, prompt: prompt, answer: answer, index: index, diffPartner: partner,
+                         in: layout.columns[index], buffer: &buffer)
+        }
     }
 
     static func renderPromptList(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
@@ -73,23 +81,6 @@ enum CompareView {
         buffer.write(Line(spans), x: inner.x, y: inner.y + lines.count, maxWidth: inner.width)
     }
 
-    static func renderColumns(_ state: WorkbenchState, prompt: PromptItem, in area: Rect, buffer: inout Buffer) {
-        let columns = state.columns(of: prompt)
-        guard !columns.isEmpty else {
-            buffer.write(" No rationales yet: g generates them.", x: area.x, y: area.y, style: Style(.muted),
-                         maxWidth: area.width)
-            return
-        }
-        let rects = Layout.horizontal(Array(repeating: .min(10), count: columns.count)).split(area)
-        for (index, answer) in columns.enumerated() {
-            let partner: String? = state.showsDiff && columns.count > 1
-                ? columns[index == state.focusedColumn ? (index + 1) % columns.count : state.focusedColumn].rationale
-                : nil
-            renderColumn(state, prompt: prompt, answer: answer, index: index, diffPartner: partner, in: rects[index],
-                         buffer: &buffer)
-        }
-    }
-
     static func renderColumn(_ state: WorkbenchState, prompt: PromptItem, answer: ProviderAnswer, index: Int,
                              diffPartner: String?, in area: Rect, buffer: inout Buffer) {
         let focused = index == state.focusedColumn
@@ -110,7 +101,7 @@ enum CompareView {
         }
         buffer.write(Line(answerSpans), x: inner.x, y: inner.y + 1, maxWidth: inner.width)
         buffer.write(labelLine(prompt, provider: answer.provider), x: inner.x, y: inner.y + 2, maxWidth: inner.width)
-        let textArea = Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: inner.height - 3)
+        let textArea = CompareLayout.textArea(of: area)
         let lines = state.wrapCache.lines(for: answer.rationale, width: textArea.width, diffPartner: diffPartner,
                                           style: .normal, changedStyle: Style(.warning, .underline))
         let scroll = min(state.rationaleScroll, max(0, lines.count - textArea.height))

@@ -12,7 +12,7 @@ enum InspectView {
             return
         }
         let column = state.columns(of: prompt).firstIndex { $0.provider == answer.provider } ?? 0
-        let rows = Layout.vertical([.min(4), .fixed(3), .ratio(2, 5)]).split(area)
+        let rows = Self.rows(area)
         let title = "Rationale · prompt \(prompt.id) · \(state.columnName(answer, at: column)) · l \(Format.score(answer.score))"
         let rationaleBlock = Block(title: title)
         buffer.render(rationaleBlock, in: rows[0])
@@ -41,6 +41,18 @@ enum InspectView {
             lines += Line.hardLines(of: rendered.text, style: .normal)
         }
         buffer.render(Paragraph(lines), in: promptBlock.inner(bottom[1]))
+    }
+
+    /// Rationale, heat row, then tokens table beside the rendered prompts.
+    static func rows(_ area: Rect) -> [Rect] { Layout.vertical([.min(4), .fixed(3), .ratio(2, 5)]).split(area) }
+
+    /// The furthest the rationale can scroll: its last line at the bottom of its box.
+    static func maxScroll(_ state: WorkbenchState) -> Int {
+        guard let inspect = state.inspect,
+              let answer = state.session.prompts.first(where: { $0.id == inspect.promptID })?
+                .answer(ofProvider: inspect.provider) else { return 0 }
+        let box = rows(CompareLayout.body(state.size))[0].inset(by: 1)
+        return Paragraph(answer.rationale).maxScroll(in: box)
     }
 
     struct TokenRow {
