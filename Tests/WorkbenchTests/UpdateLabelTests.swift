@@ -126,3 +126,21 @@ struct LabelCase: CustomTestStringConvertible, Sendable {
         #expect(state.columnName(state.columns(of: state.currentPrompt!)[0], at: 0) == "A")
     }
 }
+
+@Suite struct NoteTests {
+    @Test func aNoteIsWrittenWithTheHumanLabelAndUndoable() {
+        var state = Fixture.state()
+        #expect(press(keys("n"), &state).isEmpty)
+        #expect(state.input == nil, "no human label yet: nothing to annotate")
+        press(keys("2"), &state)
+        let effects = press(keys("nwrong unit") + [.enter], &state)
+        var expected = PairLabel(action: .chosen, chosenProvider: 2, rejectedProvider: 3, note: "wrong unit", time: fixedNow)
+        #expect(effects == [.writeLabel(promptID: 101, expected)])
+        // The note survives a new decision on the same prompt.
+        expected.chosenProvider = 1
+        #expect(press(keys("1"), &state) == [.writeLabel(promptID: 101, expected)])
+        #expect(WorkbenchView.render(state).lines[5].contains("note: wrong"))
+        press(keys("uu"), &state)
+        #expect(state.session.prompts[0].humanLabel?.note == nil)
+    }
+}

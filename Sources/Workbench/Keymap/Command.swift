@@ -6,7 +6,7 @@ public enum Command: Hashable, Sendable {
     /// Pick the rationale of screen column n (1...9) as chosen / rejected. Columns are in
     /// provider order, or shuffled in blind mode (the key follows what is on screen).
     case choose(Int), reject(Int)
-    case drop, keepFiltered, writeRationale, acceptAuto, undo, redo
+    case drop, keepFiltered, writeRationale, editNote, acceptAuto, undo, redo
     case generate, score, train, eval, pauseJob, stopJob
     case showCompare, showTrain, showEval
     case toggleDiff, toggleBlind
@@ -18,7 +18,7 @@ public enum Command: Hashable, Sendable {
     public static let bindable: [Command] =
         [.moveDown, .moveUp, .columnLeft, .columnRight, .scrollDown, .scrollUp, .inspect, .back]
         + (1...9).map(Command.choose) + (1...9).map(Command.reject)
-        + [.drop, .keepFiltered, .writeRationale, .acceptAuto, .undo, .redo,
+        + [.drop, .keepFiltered, .writeRationale, .editNote, .acceptAuto, .undo, .redo,
            .generate, .score, .train, .eval, .pauseJob, .stopJob,
            .showCompare, .showTrain, .showEval, .toggleDiff, .toggleBlind,
            .help, .palette, .search, .quit]
@@ -38,6 +38,7 @@ public enum Command: Hashable, Sendable {
         case .drop: "drop"
         case .keepFiltered: "keep_filtered"
         case .writeRationale: "write_rationale"
+        case .editNote: "note"
         case .acceptAuto: "accept_auto"
         case .undo: "undo"
         case .redo: "redo"
@@ -81,6 +82,7 @@ public enum Command: Hashable, Sendable {
         case .drop: "drop the pair (do not train on it)"
         case .keepFiltered: "keep a filtered pair (K: k moves up)"
         case .writeRationale: "write your own rationale (becomes chosen)"
+        case .editNote: "note on the human label"
         case .acceptAuto: "accept the auto label"
         case .undo: "undo the last label"
         case .redo: "redo"

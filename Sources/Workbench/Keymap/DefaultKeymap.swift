@@ -32,6 +32,7 @@ extension Keymap {
             KeyBinding(.drop, keys("x"), context: .screen(.compare), hint: true),
             KeyBinding(.keepFiltered, keys("K"), context: .screen(.compare)),
             KeyBinding(.writeRationale, keys("w"), context: .screen(.compare), hint: true),
+            KeyBinding(.editNote, keys("n"), context: .screen(.compare)),
             KeyBinding(.acceptAuto, keys("a"), context: .screen(.compare), hint: true),
             KeyBinding(.undo, keys("u"), context: .screen(.compare), hint: true),
             KeyBinding(.redo, [[.ctrl("r")]], context: .screen(.compare)),

@@ -11,6 +11,8 @@ public enum InputKind: Hashable, Sendable {
     case help
     /// `w`: a rationale of your own for a prompt; it becomes the chosen side.
     case writeRationale(promptID: Int64)
+    /// `n`: a note kept with the prompt's human label.
+    case note(promptID: Int64)
 }
 
 public struct InputState: Hashable, Sendable {

@@ -115,6 +115,13 @@ extension Workbench {
             label.note = prompt.humanLabel?.note
             label.time = now
             return record(label, for: prompt, &state)
+        case .note(let promptID):
+            guard let prompt = state.session.prompts.first(where: { $0.id == promptID }),
+                  var label = prompt.humanLabel else { return [] }
+            let note = text.trimmingCharacters(in: .whitespaces)
+            label.note = note.isEmpty ? nil : note
+            label.time = now
+            return record(label, for: prompt, &state)
         }
     }
 }

@@ -61,7 +61,7 @@ extension Workbench {
 
     /// Makes `label` the prompt's human label, with an undo entry, unless it is already.
     static func record(_ label: PairLabel, for prompt: PromptItem, _ state: inout WorkbenchState) -> [Effect] {
-        if let current = prompt.humanLabel, current.sameDecision(as: label) {
+        if let current = prompt.humanLabel, current.sameDecision(as: label), current.note == label.note {
             state.message = StatusMessage(text: "already labelled so", isError: false)
             return []
         }

@@ -87,6 +87,13 @@ public enum Workbench {
         case .writeRationale:
             guard let prompt = state.currentPrompt else { return [] }
             state.input = InputState(kind: .writeRationale(promptID: prompt.id))
+        case .editNote:
+            guard let prompt = state.currentPrompt else { return [] }
+            guard let label = prompt.humanLabel else {
+                state.message = StatusMessage(text: "a note belongs to a human label: label the prompt first", isError: false)
+                return []
+            }
+            state.input = InputState(kind: .note(promptID: prompt.id), field: TextInputState(label.note ?? ""))
         case .generate, .score, .eval:
             let kind: JobKind = command == .generate ? .generate : command == .score ? .score : .eval
             if command == .eval { state.screen = .eval }

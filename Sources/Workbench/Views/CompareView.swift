@@ -75,6 +75,7 @@ enum CompareView {
             let role: StyleRole = label.action.trains ? .chosen : .rejected
             spans.append(Span(Workbench.describe(label, in: state), style: Style(role)))
             if label.action == .filtered { spans.append(Span(" (filtered)", style: Style(.rejected))) }
+            if let note = prompt.humanLabel?.note { spans.append(Span("  note: " + note, style: Style(.muted))) }
         }
         if state.showsDiff { spans.append(Span("   diff", style: Style(.accent))) }
         if state.blind { spans.append(Span("   blind", style: Style(.accent))) }

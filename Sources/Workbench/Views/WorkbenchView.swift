@@ -27,7 +27,7 @@ public enum WorkbenchView {
             switch input.kind {
             case .help: Overlays.renderHelp(state, input: input, in: rows[1], buffer: &buffer)
             case .palette: Overlays.renderPalette(state, input: input, in: rows[1], buffer: &buffer)
-            case .search, .writeRationale: break  // drawn in the status line
+            case .search, .writeRationale, .note: break  // drawn in the status line
             }
         }
         return buffer
@@ -82,6 +82,10 @@ public enum WorkbenchView {
             case .writeRationale:
                 buffer.render(TextInput(input.field, prompt: "your rationale (Enter saves, Esc cancels): ",
                                         style: Style(.statusBar)), in: area)
+                return
+            case .note:
+                buffer.render(TextInput(input.field, prompt: "note (Enter saves, Esc cancels): ", style: Style(.statusBar)),
+                              in: area)
                 return
             case .help, .palette:
                 break
