@@ -170,3 +170,35 @@ import TUIKit
         #expect(WorkbenchView.render(state).lines.contains { $0.contains("Line 60 of a") })
     }
 }
+
+@Suite struct MouseTests {
+    func mouse(_ kind: MouseEvent.Kind, x: Int, y: Int, _ state: inout WorkbenchState) {
+        for action in KeyRouter.actions(for: .mouse(MouseEvent(kind, at: Point(x: x, y: y))), state: state) {
+            _ = Workbench.update(&state, action, now: fixedNow)
+        }
+    }
+
+    @Test func clicksSelectPromptsAndFocusColumns() {
+        var state = Fixture.state()
+        mouse(.press(button: 1), x: 5, y: 5, &state)      // list rows start at y 2: row 3 is prompt 104
+        #expect(state.selectedPrompt == 3)
+        mouse(.press(button: 1), x: 70, y: 15, &state)    // the third column at 80x24
+        #expect(state.focusedColumn == 2)
+        mouse(.press(button: 3), x: 5, y: 2, &state)
+        #expect(state.selectedPrompt == 3, "right clicks do nothing")
+        mouse(.press(button: 1), x: 5, y: 20, &state)     // below the last prompt
+        #expect(state.selectedPrompt == 3)
+    }
+
+    @Test func overlaysSwallowClicksAndHelpScrollIsBounded() {
+        var state = Fixture.state()
+        press(keys("?"), &state)
+        mouse(.press(button: 1), x: 5, y: 5, &state)
+        #expect(state.selectedPrompt == 0)
+        press(Array(repeating: .down, count: 200), &state)
+        let rows = state.keymap.helpRows(for: .compare).count
+        #expect(state.input?.selection == rows - 1)
+        press([.up], &state)
+        #expect(state.input?.selection == rows - 2)
+    }
+}

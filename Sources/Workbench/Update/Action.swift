@@ -14,6 +14,8 @@ public enum Action: Hashable, Sendable {
     case inputCancel
     /// Up/Down in a list overlay (palette, help).
     case inputMove(Int)
+    /// A left click at a screen cell (mouse support is optional in the terminal).
+    case click(Point)
     case resized(Size)
     case sessionLoaded(SessionSnapshot)
     case renderedPromptsLoaded(promptID: Int64, provider: Int, [RenderedPrompt])
@@ -36,6 +38,15 @@ public enum Effect: Hashable, Sendable {
 /// Turns terminal events into actions, using the keymap unless a text field is open.
 public enum KeyRouter {
     public static func actions(for event: Event, state: WorkbenchState) -> [Action] {
+        if case .mouse(let mouse) = event {
+            guard state.input == nil else { return [] }
+            switch mouse.kind {
+            case .press(button: 1): return [.click(mouse.position)]
+            case .scrollDown: return [.command(.scrollDown)]
+            case .scrollUp: return [.command(.scrollUp)]
+            default: return []
+            }
+        }
         guard case .key(let key) = event else { return [] }
         if key == .resize { return [] }  // the runner reads the new size and sends `.resized`
         if state.input != nil {

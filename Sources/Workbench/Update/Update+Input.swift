@@ -46,7 +46,14 @@ extension Workbench {
             if case .search = input.kind {
                 jumpToMatch(&state, text: input.field.text, step: step)
             } else {
-                input.selection = max(0, input.selection + step)
+                // The palette's highlighted row, or the help's first shown row.
+                let count: Int
+                switch input.kind {
+                case .palette: count = Palette.entries(filter: input.field.text, themeNames: state.themeNames).count
+                case .help: count = state.keymap.helpRows(for: state.screen, filter: input.field.text).count
+                default: count = 0
+                }
+                input.selection = min(max(0, input.selection + step), max(0, count - 1))
                 state.input = input
             }
         case .inputCancel:

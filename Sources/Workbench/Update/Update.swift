@@ -21,6 +21,9 @@ public enum Workbench {
             return []
         case .inputKey, .inputSubmit, .inputCancel, .inputMove:
             return updateInput(&state, action, now: now)
+        case .click(let point):
+            clicked(point, &state)
+            return []
         case .resized(let size):
             state.size = size
             clampCompareView(&state)

@@ -59,3 +59,23 @@ extension Workbench {
         state.rationaleScroll = min(state.rationaleScroll, max(0, longest))
     }
 }
+
+extension Workbench {
+    /// On Compare, a click on a prompt row selects it and a click in a column focuses it.
+    static func clicked(_ point: Point, _ state: inout WorkbenchState) {
+        guard state.screen == .compare else { return }
+        let prompt = state.currentPrompt
+        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: prompt?.answers.count ?? 0)
+        let listInner = layout.list.inset(by: 1)
+        if listInner.contains(point) {
+            let index = state.listOffset + point.y - listInner.y
+            guard state.session.prompts.indices.contains(index), index != state.selectedPrompt else { return }
+            state.selectedPrompt = index
+            state.rationaleScroll = 0
+            clampFocus(&state)
+            clampCompareView(&state)
+        } else if let column = layout.columns.firstIndex(where: { $0.contains(point) }) {
+            state.focusedColumn = column
+        }
+    }
+}
