@@ -41,6 +41,10 @@ let package = Package(
         // Hugging Face file formats (safetensors, config.json, tokenizer.json); the model later.
         .target(name: "LLM"),
 
+        // The workbench app: state, keymap, a pure update function, pure views, the runner.
+        // Talks to the session through `WorkbenchBackend` (the Collate adapter comes later).
+        .target(name: "Workbench", dependencies: ["TUIKit"]),
+
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
@@ -52,6 +56,8 @@ let package = Package(
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
     ],

@@ -125,6 +125,13 @@ public final class CursesTerminal: Terminal {
         shown = buffer
     }
 
+    /// Switches theme: colour pairs are allocated afresh and the next frame is drawn in full.
+    public func setTheme(_ theme: Theme) {
+        let colors: Int32 = has_colors() ? collate_colors() : 0
+        styles = CursesStyles(theme: theme, depth: colorDepth, maxPairs: collate_color_pairs(), terminalColors: colors)
+        invalidate()
+    }
+
     /// Forgets what the screen shows, so the next frame is drawn in full (after another
     /// program wrote to the terminal, or on ctrl-l).
     public func invalidate() {

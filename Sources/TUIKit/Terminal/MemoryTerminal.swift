@@ -13,6 +13,8 @@ public final class MemoryTerminal: Terminal {
     public private(set) var framesPresented = 0
     /// Cells written by the last `present` (the whole screen after a resize).
     public private(set) var cellsWrittenLastFrame = 0
+    /// The theme set by the application (frames are kept as cells, so it changes nothing else).
+    public private(set) var theme: Theme = .dark
     private var scripted: [Event] = []
     private let memoryWaker = MemoryWaker()
 
@@ -46,6 +48,8 @@ public final class MemoryTerminal: Terminal {
         lastFrame = buffer
         framesPresented += 1
     }
+
+    public func setTheme(_ theme: Theme) { self.theme = theme }
 
     /// Scripted events first, then pending wake-ups (one `.wake` for any number of them).
     public func nextEvent(timeout: Duration?) throws -> Event? {

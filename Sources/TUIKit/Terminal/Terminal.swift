@@ -18,4 +18,6 @@ public protocol Terminal: AnyObject {
     func nextEvent(timeout: Duration?) throws -> Event?
     /// A handle for worker threads.
     var waker: any Waker { get }
+    /// Draws later frames with another theme (the next `present` repaints everything).
+    func setTheme(_ theme: Theme)
 }

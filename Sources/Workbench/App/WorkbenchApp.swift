@@ -1,0 +1,126 @@
+import Foundation  // Date
+import Synchronization
+import TUIKit
+
+/// Job events waiting for the UI thread: workers append and wake the loop, the loop
+/// drains them all at once (several tokens or metric steps become one frame).
+final class JobInbox: Sendable {
+    private let events = Mutex<[JobEvent]>([])
+
+    func push(_ event: JobEvent) { events.withLock { $0.append(event) } }
+
+    func drain() -> [JobEvent] {
+        events.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
+    }
+}
+
+/// The runner: owns the terminal and the backend, feeds events through the keymap into
+/// `Workbench.update`, carries out the effects, and presents each new frame (the terminal
+/// draws only the diff). The UI thread blocks in `nextEvent` between events, so an idle
+/// workbench uses no CPU; jobs wake it through the terminal's waker.
+public final class WorkbenchApp {
+    public private(set) var state: WorkbenchState
+    let backend: any WorkbenchBackend
+    let terminal: any Terminal
+    let themes: ThemeLibrary
+    let clock: () -> Date
+    let inbox = JobInbox()
+
+    /// Loads the session and applies the theme. `notices` (a bad keys file, a broken theme)
+    /// are shown in the status line of the first frame.
+    public init(backend: any WorkbenchBackend, terminal: any Terminal, keymap: Keymap = .standard,
+                themes: ThemeLibrary = ThemeLibrary(), themeName: String = "dark", notices: [String] = [],
+                clock: @escaping () -> Date = Date.init) throws {
+        self.backend = backend
+        self.terminal = terminal
+        self.themes = themes
+        self.clock = clock
+        let (theme, themeMessage) = themes.theme(named: themeName)
+        terminal.setTheme(theme)
+        state = WorkbenchState(session: try backend.loadSession(), keymap: keymap, size: terminal.size,
+                               themeName: theme.name, themeNames: themes.names)
+        let allNotices = notices + (themeMessage.map { [$0] } ?? []) + themes.errors.map(\.description)
+        if !allNotices.isEmpty {
+            state.message = StatusMessage(text: allNotices.joined(separator: "; "), isError: true)
+        }
+    }
+
+    /// Runs until quit (or, with a terminal that has no more events, until they run out).
+    public func run() throws {
+        try present()
+        while !state.shouldQuit {
+            guard let event = try terminal.nextEvent(timeout: nil) else { return }
+            handle(event)
+            try present()
+        }
+    }
+
+    /// One event, without drawing: keys through the keymap, wake-ups drain the job inbox.
+    public func handle(_ event: Event) {
+        switch event {
+        case .wake:
+            for jobEvent in inbox.drain() { dispatch(.jobEvent(jobEvent)) }
+        case .key(.resize):
+            dispatch(.resized(terminal.size))
+        default:
+            for action in KeyRouter.actions(for: event, state: state) { dispatch(action) }
+        }
+    }
+
+    public func present() throws {
+        try terminal.present(WorkbenchView.render(state))
+    }
+
+    func dispatch(_ action: Action) {
+        let effects = Workbench.update(&state, action, now: clock())
+        for effect in effects { perform(effect) }
+    }
+
+    func perform(_ effect: Effect) {
+        switch effect {
+        case .writeLabel(let promptID, let label):
+            do {
+                try backend.writeHumanLabel(promptID: promptID, label: label)
+            } catch {
+                // Show what the store holds rather than what we failed to write.
+                if let session = try? backend.loadSession() { dispatch(.sessionLoaded(session)) }
+                dispatch(.failed("label for prompt \(promptID) not saved: \(error)"))
+            }
+        case .job(let command):
+            let inbox = self.inbox, waker = terminal.waker
+            do {
+                try backend.control(command) { event in
+                    inbox.push(event)
+                    waker.wake()
+                }
+            } catch {
+                dispatch(.failed("\(command): \(error)"))
+            }
+        case .loadRenderedPrompts(let promptID, let provider):
+            do {
+                let prompts = try backend.renderedPrompts(promptID: promptID, provider: provider)
+                dispatch(.renderedPromptsLoaded(promptID: promptID, provider: provider, prompts))
+            } catch {
+                dispatch(.failed("cannot render the prompts of prompt \(promptID): \(error)"))
+            }
+        case .switchTheme(let name):
+            let (theme, message) = themes.theme(named: name)
+            terminal.setTheme(theme)
+            if let message { dispatch(.failed(message)) } else { dispatch(.themeApplied(name: theme.name)) }
+        case .quit:
+            break
+        }
+    }
+}
+
+/// Opens the workbench on a terminal and runs it until the operator quits. Labels are
+/// written as they are made, so returning (or being killed) loses nothing.
+public func runWorkbench(backend: any WorkbenchBackend, terminal: any Terminal, keymap: Keymap = .standard,
+                         themes: ThemeLibrary = ThemeLibrary(), themeName: String = "dark",
+                         notices: [String] = []) throws {
+    try WorkbenchApp(backend: backend, terminal: terminal, keymap: keymap, themes: themes, themeName: themeName,
+                     notices: notices).run()
+}

@@ -1,0 +1,48 @@
+/// The stages the workbench can run in the background.
+public enum JobKind: String, Hashable, Sendable, CaseIterable {
+    case generate, score, train, eval
+}
+
+/// What the workbench asks of a job.
+public enum JobCommand: Hashable, Sendable {
+    /// Start a job; `steps` is the number of DPO steps for `train` (nil: the session's default).
+    case start(JobKind, steps: Int?)
+    case pause(JobKind)
+    case resume(JobKind)
+    case stop(JobKind)
+}
+
+/// What a running job reports, from any thread. Metric names are TRL's ("loss",
+/// "rewards/margins", "rewards/accuracies", "rewards/chosen", "rewards/rejected").
+public enum JobEvent: Hashable, Sendable {
+    case started(JobKind, total: Int)
+    /// `done` of `total` units (prompts, steps); `tokensPerSecond` when the job knows it.
+    case progress(JobKind, done: Int, total: Int, tokensPerSecond: Double?)
+    case metric(step: Int, name: String, value: Double)
+    /// Generation streams text into a provider's column as it is produced.
+    case token(promptID: Int64, provider: Int, text: String)
+    /// A prompt's data changed (new rationale, new scores, new auto label).
+    case promptUpdated(PromptItem)
+    case evalRow(EvalRow)
+    case log(String)
+    case paused(JobKind)
+    case resumed(JobKind)
+    case finished(JobKind)
+    case failed(JobKind, message: String)
+}
+
+/// The workbench's view of a session: read it, write human labels, run jobs. The session
+/// store adapter implements it in the program, an in-memory double in tests.
+///
+/// Every label is written at once (`writeHumanLabel`): there is nothing to save.
+public protocol WorkbenchBackend: AnyObject {
+    func loadSession() throws -> SessionSnapshot
+    /// Each mode's prompt for a prompt and provider (the inspector's bottom pane).
+    func renderedPrompts(promptID: Int64, provider: Int) throws -> [RenderedPrompt]
+    /// Makes `label` the prompt's human label; nil withdraws the human label (undo back to
+    /// the auto decision).
+    func writeHumanLabel(promptID: Int64, label: PairLabel?) throws
+    /// Starts, pauses, resumes or stops a job. Jobs run on their own threads and call
+    /// `report` from there; `report` is cheap and never blocks.
+    func control(_ command: JobCommand, report: @escaping @Sendable (JobEvent) -> Void) throws
+}

@@ -1,0 +1,71 @@
+import Foundation  // String(format:)
+import TUIKit
+
+/// Live DPO training: braille charts of TRL's metrics, progress with rate and ETA, and the
+/// last log lines.
+enum TrainView {
+    static func render(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
+        let rows = Layout.vertical([.min(8), .fixed(4), .ratio(1, 5)]).split(area)
+        let chartRows = Layout.vertical([.ratio(1, 2), .ratio(1, 2)]).split(rows[0])
+        let top = Layout.horizontal([.ratio(1, 2), .ratio(1, 2)]).split(chartRows[0])
+        let bottom = Layout.horizontal([.ratio(1, 2), .ratio(1, 2)]).split(chartRows[1])
+        renderChart("loss", series: [("loss", 0)], state: state, in: top[0], buffer: &buffer)
+        renderChart("rewards/margins", series: [("rewards/margins", 1)], state: state, in: top[1], buffer: &buffer)
+        renderChart("rewards/accuracies", series: [("rewards/accuracies", 2)], state: state, in: bottom[0], buffer: &buffer)
+        renderChart("rewards/chosen & rejected", series: [("rewards/chosen", 2), ("rewards/rejected", 3)], state: state,
+                    in: bottom[1], buffer: &buffer)
+        renderProgress(state, in: rows[1], buffer: &buffer)
+        let logBlock = Block(title: "Log")
+        buffer.render(logBlock, in: rows[2])
+        let inner = logBlock.inner(rows[2])
+        let lines = state.logLines.suffix(inner.height)
+        for (row, line) in lines.enumerated() {
+            buffer.write(line, x: inner.x, y: inner.y + row, style: Style(.muted), maxWidth: inner.width)
+        }
+    }
+
+    static func renderChart(_ title: String, series: [(name: String, colour: Int)], state: WorkbenchState, in area: Rect,
+                            buffer: inout Buffer) {
+        let block = Block(title: title)
+        buffer.render(block, in: area)
+        let inner = block.inner(area)
+        let data = series.compactMap { entry -> ChartSeries? in
+            guard let points = state.metrics[entry.name], !points.isEmpty else { return nil }
+            let shortName = entry.name.split(separator: "/").last.map(String.init) ?? entry.name
+            return ChartSeries(shortName, points: points, style: Style(.series(entry.colour)))
+        }
+        guard !data.isEmpty else {
+            buffer.write("no steps yet: t trains", x: inner.x, y: inner.y, style: Style(.muted), maxWidth: inner.width)
+            return
+        }
+        buffer.render(LineChart(data, showsLegend: series.count > 1), in: inner)
+    }
+
+    static func renderProgress(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
+        let job = state.jobs[.train]
+        let phase: String
+        switch job?.phase {
+        case nil: phase = "idle"
+        case .running: phase = "running"
+        case .paused: phase = "paused"
+        case .finished: phase = "finished"
+        case .failed(let text): phase = "failed: \(text)"
+        }
+        let block = Block(title: "Training · \(phase)")
+        buffer.render(block, in: area)
+        let inner = block.inner(area)
+        guard !inner.isEmpty else { return }
+        let step = state.metrics["loss"]?.last.map { Int($0.x) }
+        let loss = state.metrics["loss"]?.last?.y
+        let tokens = job?.tokensPerSecond.map { String(format: "%.1f", $0) } ?? "-"
+        let progress = Progress(done: Double(job?.done ?? 0), total: Double(job?.total ?? state.trainSteps),
+                                elapsedSeconds: job?.elapsedSeconds ?? 0)
+        let eta = progress.etaSeconds.map(Progress.formatDuration) ?? "--:--"
+        let summary = "step \(step.map(String.init) ?? "-")   loss \(Format.score(loss))   tokens/s \(tokens)   ETA \(eta)"
+            + "   t starts \(state.trainSteps) steps"
+        buffer.write(summary, x: inner.x, y: inner.y, maxWidth: inner.width)
+        if inner.height > 1 {
+            buffer.render(ProgressBar(progress, unit: "step"), in: inner.row(1))
+        }
+    }
+}
