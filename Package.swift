@@ -22,21 +22,35 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Storage, kernels, autograd, optimisers, RNG. Knows nothing of models.
         .target(name: "TensorCore", swiftSettings: kernelSettings),
+
+        // The method: sessions (manifest + SQLite store), task data, scoring, pairs, labels,
+        // the DPO loss. Knows nothing of terminals.
+        .target(
+            name: "Collate",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
 
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
             dependencies: [
                 "TensorCore",
+                "Collate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "CollateTests", dependencies: ["Collate"]),
     ],
     swiftLanguageModes: [.v6]
 )
