@@ -9,10 +9,11 @@ enum JSONValue: Decodable, Equatable {
 
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let bool = try? container.decode(Bool.self) { self = .bool(bool) }
+        // Strings first: task data is mostly strings, and every failed attempt costs an error.
+        if let string = try? container.decode(String.self) { self = .string(string) }
+        else if container.decodeNil() { self = .null }
         else if let number = try? container.decode(Double.self) { self = .number(number) }
-        else if let string = try? container.decode(String.self) { self = .string(string) }
+        else if let bool = try? container.decode(Bool.self) { self = .bool(bool) }
         else if let array = try? container.decode([JSONValue].self) { self = .array(array) }
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }

@@ -80,17 +80,18 @@ public enum GSM8KSolution {
     /// the final `#### N` line with `<<...>>` calculator annotations removed (nil if empty);
     /// the answer is N with thousands commas removed.
     static func split(_ solution: String) throws(LineProblem) -> (rationale: String?, answer: String) {
-        var lines = solution.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        while let last = lines.last, last.trimmingWhitespace().isEmpty { lines.removeLast() }
-        guard let last = lines.popLast(), last.trimmingWhitespace().hasPrefix("####") else {
+        let trimmed = solution.trimmingWhitespace()
+        let lastLineStart = trimmed.lastIndex(of: "\n").map { trimmed.index(after: $0) } ?? trimmed.startIndex
+        let last = trimmed[lastLineStart...].trimmingWhitespaceSubstring()
+        guard last.hasPrefix("####") else {
             throw LineProblem("the solution does not end with a \"#### N\" line")
         }
-        let answer = String(last.trimmingWhitespace().dropFirst(4)).trimmingWhitespace()
-            .replacingOccurrences(of: ",", with: "")
+        let answer = String(last.dropFirst(4)).trimmingWhitespace().replacingOccurrences(of: ",", with: "")
         guard AnswerChecker.canonicalNumber(answer) != nil else {
             throw LineProblem("the final answer \"\(answer)\" is not a number")
         }
-        let rationale = stripCalculatorAnnotations(lines.joined(separator: "\n")).trimmingWhitespace()
+        let body = String(trimmed[..<lastLineStart])
+        let rationale = stripCalculatorAnnotations(body).trimmingWhitespace()
         return (rationale.isEmpty ? nil : rationale, answer)
     }
 
