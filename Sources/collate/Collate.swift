@@ -6,6 +6,7 @@ struct Collate: ParsableCommand {
         commandName: "collate",
         abstract: "A terminal workbench for COLLATE: compare the rationales of several local "
             + "providers, curate preferences, and train the providers with DPO.",
-        discussion: "The workbench screens are not built yet; the tensor core underneath is."
+        discussion: "The workbench screens are not built yet; the tensor core underneath is.",
+        subcommands: [InitCommand.self, ImportCommand.self, LabelCommand.self, StatusCommand.self]
     )
 }

@@ -22,6 +22,8 @@ public struct SessionManifest: Sendable, Equatable {
 
     public init(data: TaskDataSpec) {
         self.data = data
+        // A test file is the test split; without one, a tenth of the training file is.
+        splits.testFraction = data.test == nil ? 0.1 : 0
     }
 
     /// S as the loop uses it: 1 under the single-provider ablation, else [providers] count.
@@ -71,7 +73,8 @@ public struct SplitSpec: Sendable, Equatable {
     public var validationSize: Int? = 500
     /// ... or which fraction of them (the manifest gives one or the other).
     public var validationFraction: Double?
-    /// Fraction of the training file that becomes the test split when there is no test file.
+    /// Fraction of the training file that becomes the test split: 0.1 by default when there is
+    /// no test file, and 0 (required) when there is one.
     public var testFraction: Double = 0.1
 
     public init() {}

@@ -12,7 +12,6 @@ import Testing
             train: Fixtures.gsm8kDirectory.appendingPathComponent("train.jsonl").path,
             test: Fixtures.gsm8kDirectory.appendingPathComponent("test.jsonl").path))
         manifest.splits.seed = seed
-        manifest.splits.testFraction = 0
         let location = try SessionLocation(name: "gsm", sessionsDirectory: directory.url)
         let store = try SessionStore()
         let report = try TaskImporter.importData(manifest: manifest, location: location, store: store, policy: .fail)
