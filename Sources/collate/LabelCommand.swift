@@ -7,8 +7,8 @@ struct LabelCommand: ParsableCommand {
         commandName: "label",
         abstract: "Record a human label for a prompt's pair, overriding the effective one.",
         discussion: """
-            Exactly one of: --chosen P --rejected Q | --drop | --keep-filtered | --rationale TEXT \
-            [--rejected Q]. The label records its source (human), time, note, the scores it was \
+            Exactly one of: --chosen P --rejected Q | --accept | --drop | --keep-filtered | \
+            --rationale TEXT [--rejected Q]. The label records its source (human), time, note, the scores it was \
             based on and the label it replaced. Repeating the label in force writes nothing.
             """)
 
@@ -26,6 +26,9 @@ struct LabelCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The losing provider (1...S).", valueName: "Q"))
     var rejected: Int?
 
+    @Flag(help: "Agree with the auto label as it stands.")
+    var accept = false
+
     @Flag(help: "Do not train on this prompt.")
     var drop = false
 
@@ -39,12 +42,12 @@ struct LabelCommand: ParsableCommand {
     var note: String?
 
     func validate() throws {
-        let kinds = [chosen != nil, drop, keepFiltered, rationale != nil].filter { $0 }.count
+        let kinds = [chosen != nil, accept, drop, keepFiltered, rationale != nil].filter { $0 }.count
         guard kinds == 1 else {
-            throw ValidationError("give exactly one of --chosen/--rejected, --drop, --keep-filtered, --rationale")
+            throw ValidationError("give exactly one of --chosen/--rejected, --accept, --drop, --keep-filtered, --rationale")
         }
         if chosen != nil && rejected == nil { throw ValidationError("--chosen needs --rejected") }
-        if (drop || keepFiltered) && rejected != nil {
+        if (accept || drop || keepFiltered) && rejected != nil {
             throw ValidationError("--rejected goes with --chosen or --rationale")
         }
     }
@@ -52,6 +55,7 @@ struct LabelCommand: ParsableCommand {
     var request: HumanLabelRequest {
         if let chosen, let rejected { return .pair(chosen: chosen, rejected: rejected) }
         if let rationale { return .rationale(rationale, rejected: rejected) }
+        if accept { return .acceptAuto }
         return drop ? .drop : .keepFiltered
     }
 

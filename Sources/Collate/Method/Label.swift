@@ -39,8 +39,9 @@ public struct LabelDecision: Sendable, Equatable {
 
 /// Agreement between auto and human labels (COLLATE.md section 7): over the prompts that have
 /// both an auto label and a human decision, the fraction where the human kept the auto pair as
-/// it was: same chosen provider, same rejected provider, not dropped, no hand-written rationale.
-/// (Keeping a filtered pair keeps the auto pair as it was, so it counts as agreement.)
+/// it was: same chosen provider, same rejected provider, no hand-written rationale, and the same
+/// decision about training on it. Section 7 lists dropping a pair and keeping a filtered pair
+/// as overrides, so both count as disagreement; accepting a filtered pair as filtered agrees.
 public struct LabelAgreement: Sendable, Equatable {
     public let agreed: Int
     public let compared: Int
@@ -48,13 +49,18 @@ public struct LabelAgreement: Sendable, Equatable {
     /// nil when no prompt has both kinds of label.
     public var fraction: Double? { compared == 0 ? nil : Double(agreed) / Double(compared) }
 
+    public init(agreed: Int, compared: Int) {
+        self.agreed = agreed
+        self.compared = compared
+    }
+
     public init(_ decisions: [(auto: LabelDecision, human: LabelDecision)]) {
         compared = decisions.count
         agreed = decisions.filter { Self.humanKeptAutoPair(auto: $0.auto, human: $0.human) }.count
     }
 
     public static func humanKeptAutoPair(auto: LabelDecision, human: LabelDecision) -> Bool {
-        human.action != .dropped
+        human.action.trains == auto.action.trains
             && human.chosenRationale == nil
             && human.chosenProvider != nil
             && human.chosenProvider == auto.chosenProvider

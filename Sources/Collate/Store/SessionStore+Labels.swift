@@ -9,6 +9,9 @@ public enum HumanLabelRequest: Sendable, Equatable {
     case drop
     /// Train on the auto pair although the filter dropped it.
     case keepFiltered
+    /// Agree with the auto label as it is (kept or filtered): recorded as a human decision so
+    /// that the prompt counts as reviewed and in the agreement metric.
+    case acceptAuto
     /// A rationale written by hand becomes the chosen side; the rejected side is `rejected`,
     /// or the auto label's rejected provider when nil.
     case rationale(String, rejected: Int?)
@@ -91,6 +94,13 @@ extension SessionStore {
                     throw StoreError.invalidLabel("the auto pair of prompt \(promptID) was not filtered out")
                 }
                 label.action = .keptFiltered
+                label.chosenProvider = auto.chosenProvider
+                label.rejectedProvider = auto.rejectedProvider
+            case .acceptAuto:
+                guard let auto else {
+                    throw StoreError.invalidLabel("prompt \(promptID) has no auto label in iteration \(iteration) to accept")
+                }
+                label.action = auto.action
                 label.chosenProvider = auto.chosenProvider
                 label.rejectedProvider = auto.rejectedProvider
             case .rationale(let text, let rejected):

@@ -233,3 +233,16 @@ import Testing
         #expect(locator.line(of: "nothing") == nil)
     }
 }
+
+@Suite struct PromptTemplateTests {
+    @Test func renderSubstitutesOncePerPlaceholder() {
+        let templates = PromptTemplates()
+        #expect(templates.render(.rationale, instruction: "What is 2+2?") == "Question: What is 2+2?\nReasoning:\n")
+        // A placeholder inside the instruction stays text; unknown braces stay as written.
+        var custom = PromptTemplates()
+        custom.answerWithRationale = "{instruction} | {rationale} | {x} | {"
+        #expect(custom.render(.answerWithRationale, instruction: "say {rationale}", rationale: "R")
+                == "say {rationale} | R | {x} | {")
+        #expect(PromptTemplates.placeholders(in: "{a}{b} {") == ["a", "b"])
+    }
+}

@@ -11,11 +11,12 @@ import Testing
             (auto, LabelDecision(action: .chosen, chosenProvider: 1, rejectedProvider: 3)),   // other loser
             (auto, LabelDecision(action: .dropped)),                                          // dropped
             (auto, LabelDecision(action: .chosen, rejectedProvider: 2, chosenRationale: "by hand")),
-            (filtered, LabelDecision(action: .keptFiltered, chosenProvider: 2, rejectedProvider: 3)),
+            (filtered, LabelDecision(action: .keptFiltered, chosenProvider: 2, rejectedProvider: 3)), // override
+            (filtered, LabelDecision(action: .filtered, chosenProvider: 2, rejectedProvider: 3)),     // accepted
         ])
-        #expect(agreement.compared == 6)
+        #expect(agreement.compared == 7)
         #expect(agreement.agreed == 2)
-        #expect(agreement.fraction == 2.0 / 6.0)
+        #expect(agreement.fraction == 2.0 / 7.0)
         #expect(LabelAgreement([]).fraction == nil)
     }
 }

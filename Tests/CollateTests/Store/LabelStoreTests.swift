@@ -74,7 +74,17 @@ import Testing
         #expect(throws: StoreError.unknownPrompt(99)) {
             try store.writeHumanLabel(promptID: 99, iteration: 1, request: .drop, note: nil, providerCount: 2)
         }
+        #expect(throws: StoreError.self) {
+            try store.writeHumanLabel(promptID: 3, iteration: 1, request: .acceptAuto, note: nil, providerCount: 2)
+        }
         #expect(try store.labelHistory(promptID: 3, iteration: 1).isEmpty)
+
+        // Accepting a filtered auto label keeps it filtered, now as a human decision.
+        try store.writeAutoLabel(promptID: 3, iteration: 1, decision: decision(2, 0.2, 1, 0.1, baseline: 0.5, kept: false))
+        let accepted = try store.writeHumanLabel(promptID: 3, iteration: 1, request: .acceptAuto, note: nil, providerCount: 2)
+        #expect(accepted.label.source == .human && accepted.label.action == .filtered)
+        #expect(accepted.label.chosenProvider == 2 && accepted.label.rejectedProvider == 1)
+        #expect(try store.labelAgreement(iteration: 1) == LabelAgreement(agreed: 1, compared: 3))
     }
 
     @Test func statusAndAgreementCountTheLatestLabels() throws {
