@@ -17,7 +17,7 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "The prompt's id (see `collate status`).")
     var prompt: Int64
 
-    @Option(help: "Iteration (default: the prompt's latest labelled iteration, else 1).")
+    @Option(help: "Iteration (default: the latest one with rationales, scores or labels for the prompt, else 1).")
     var iteration: Int?
 
     @Option(help: ArgumentHelp("The winning provider (1...S).", valueName: "P"))
@@ -61,7 +61,7 @@ struct LabelCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
-        let iteration = try self.iteration ?? opened.store.latestLabelledIteration(promptID: prompt) ?? 1
+        let iteration = try self.iteration ?? opened.store.latestIteration(promptID: prompt) ?? 1
         let written = try opened.store.writeHumanLabel(
             promptID: prompt, iteration: iteration, request: request, note: note,
             providerCount: opened.manifest.effectiveProviderCount)

@@ -14,6 +14,9 @@ public struct AnswerScore: Sendable, Equatable {
     /// |A|: the number of scored tokens (answer tokens + EOS).
     public let tokenCount: Int
 
+    /// The largest positive value accepted (and read as 0) as float rounding of a log-prob of 0.
+    public static let roundingAllowance = 1e-5
+
     public init(tokenLogprobs: [Float]) throws(MethodError) {
         try self.init(tokenLogprobs: tokenLogprobs.map(Double.init))
     }
@@ -24,10 +27,12 @@ public struct AnswerScore: Sendable, Equatable {
         }
         var sum = 0.0
         for (index, logprob) in tokenLogprobs.enumerated() {
-            guard logprob.isFinite, logprob <= 0 else {
+            // A float32 log-softmax can round a certain token to a hair above 0: allow that,
+            // reject anything that cannot be a log-probability.
+            guard logprob.isFinite, logprob <= Self.roundingAllowance else {
                 throw .invalidInput("token log-prob \(index) is \(logprob): a log-prob must be finite and <= 0")
             }
-            sum += logprob
+            sum += min(logprob, 0)
         }
         tokenCount = tokenLogprobs.count
         meanLogprob = sum / Double(tokenCount)

@@ -42,8 +42,6 @@ public struct MetricRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         "epoch": "epoch",
     ]
 
-    static var valueColumns: [String] { trlNames.map(\.key) }
-
     /// Fills the loss and the reward metrics from a DPO loss result.
     public mutating func record(_ result: DPOLossResult) {
         loss = result.loss

@@ -139,10 +139,15 @@ extension SessionStore {
         }
     }
 
-    /// The latest iteration that has a label for this prompt, if any.
-    public func latestLabelledIteration(promptID: Int64) throws -> Int? {
+    /// The latest iteration in which this prompt has a rationale, a score or a label, if any.
+    public func latestIteration(promptID: Int64) throws -> Int? {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT MAX(iteration) FROM label WHERE promptId = ?", arguments: [promptID])
+            try Int.fetchOne(db, sql: """
+                SELECT MAX(iteration) FROM (
+                    SELECT iteration FROM label WHERE promptId = ?1
+                    UNION ALL SELECT iteration FROM score WHERE promptId = ?1
+                    UNION ALL SELECT iteration FROM generation WHERE promptId = ?1)
+                """, arguments: [promptID])
         }
     }
 

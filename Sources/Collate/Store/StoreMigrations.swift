@@ -84,7 +84,12 @@ enum StoreMigrations {
                 t.autoIncrementedPrimaryKey("id")
                 t.belongsTo("run", onDelete: .cascade).notNull()
                 t.column("step", .integer).notNull()
-                for column in MetricRecord.valueColumns { t.column(column, .double) }
+                // Spelled out, not derived from MetricRecord: a shipped migration never changes.
+                for column in ["loss", "rewardsChosen", "rewardsRejected", "rewardsMargins", "rewardsAccuracies",
+                               "logpsChosen", "logpsRejected", "logitsChosen", "logitsRejected", "gradNorm",
+                               "learningRate", "epoch"] {
+                    t.column(column, .double)
+                }
                 t.uniqueKey(["runId", "step"])
             }
 

@@ -19,6 +19,7 @@ import Testing
         #expect(abs(score.meanLogprob - -0.2) < 1e-15)
         #expect(abs(score.value - 0.8187307530779818) < 1e-15)
         #expect(try AnswerScore(tokenLogprobs: [0] as [Double]).value == 1)
+        #expect(try AnswerScore(tokenLogprobs: [2e-7, -1] as [Double]).meanLogprob == -0.5)
     }
 
     @Test func rejectsEmptyAndInvalidLogprobs() {

@@ -108,6 +108,11 @@ import Testing
         #expect(first.trainingPairs == 2)
         #expect(status.iterations[1].humanLabels == [.dropped: 1] && status.iterations[1].trainingPairs == 0)
         #expect(try store.effectiveLabels(iteration: 1).map(\.promptId) == [1, 2, 3])
+        #expect(try store.latestIteration(promptID: 4) == 2)
+        #expect(try store.latestIteration(promptID: 1) == 1)
+        try Fixtures.score(store, prompt: 1, iteration: 3, provider: 1, logprobs: [-1])
+        #expect(try store.latestIteration(promptID: 1) == 3)
+        #expect(try store.latestIteration(promptID: 99) == nil)
     }
 
     @Test func labelWritesAreCommittedAndVisibleFromASecondConnection() throws {
@@ -160,6 +165,12 @@ import Testing
         metric.loss = 0.68
         try store.recordMetric(metric)
         #expect(try store.metrics(runID: runID).map(\.loss) == [0.68])
+        // FORMATS.md's metric names, each mapped from a stored column.
+        #expect(MetricRecord.trlNames.map(\.value) == [
+            "loss", "rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies", "logps/chosen",
+            "logps/rejected", "logits/chosen", "logits/rejected", "grad_norm", "learning_rate", "epoch"])
+        let columns = try store.read { db in try db.columns(in: "metric").map(\.name) }
+        #expect(Set(MetricRecord.trlNames.map(\.key)).isSubset(of: Set(columns)))
         try store.recordCheckpoint(CheckpointRecord(runId: runID, step: 50, path: "checkpoints/1/50"))
         try store.recordCheckpoint(CheckpointRecord(runId: runID, step: 100, path: "checkpoints/1/100"))
         #expect(try store.latestCheckpoint(runID: runID)?.step == 100)
