@@ -35,21 +35,24 @@ extension SessionStore {
     @discardableResult
     public func writeAutoLabel(promptID: Int64, iteration: Int, decision: PairDecision,
                                at date: Date = Date()) throws -> LabelWrite {
-        try write { db in
-            guard try PromptRecord.exists(db, key: promptID) else { throw StoreError.unknownPrompt(promptID) }
-            let previous = try Self.latest(db, promptID: promptID, iteration: iteration, source: .auto)
-            var label = LabelRecord(
-                id: nil, promptId: promptID, iteration: iteration, source: .auto,
-                action: decision.kept ? .chosen : .filtered,
-                chosenProvider: decision.chosen.provider, rejectedProvider: decision.rejected.provider,
-                chosenRationale: nil, scoreChosen: decision.chosen.score, scoreRejected: decision.rejected.score,
-                scoreBaseline: decision.baseline, note: nil, createdAt: date, replacesLabelId: previous?.id)
-            if let previous, Self.sameContent(previous, label) {
-                return LabelWrite(label: previous, replaced: nil, unchanged: true)
-            }
-            try label.insert(db)
-            return LabelWrite(label: label, replaced: previous, unchanged: false)
+        try write { db in try Self.writeAutoLabel(db, promptID: promptID, iteration: iteration, decision: decision, at: date) }
+    }
+
+    static func writeAutoLabel(_ db: Database, promptID: Int64, iteration: Int, decision: PairDecision,
+                               at date: Date) throws -> LabelWrite {
+        guard try PromptRecord.exists(db, key: promptID) else { throw StoreError.unknownPrompt(promptID) }
+        let previous = try latest(db, promptID: promptID, iteration: iteration, source: .auto)
+        var label = LabelRecord(
+            id: nil, promptId: promptID, iteration: iteration, source: .auto,
+            action: decision.kept ? .chosen : .filtered,
+            chosenProvider: decision.chosen.provider, rejectedProvider: decision.rejected.provider,
+            chosenRationale: nil, scoreChosen: decision.chosen.score, scoreRejected: decision.rejected.score,
+            scoreBaseline: decision.baseline, note: nil, createdAt: date, replacesLabelId: previous?.id)
+        if let previous, sameContent(previous, label) {
+            return LabelWrite(label: previous, replaced: nil, unchanged: true)
         }
+        try label.insert(db)
+        return LabelWrite(label: label, replaced: previous, unchanged: false)
     }
 
     /// Records a person's decision, replacing the effective label. `providerCount` is S, to
