@@ -7,6 +7,9 @@ struct Collate: ParsableCommand {
         abstract: "A terminal workbench for COLLATE: compare the rationales of several local "
             + "providers, curate preferences, and train the providers with DPO.",
         discussion: "The workbench screens are not built yet; the tensor core underneath is.",
-        subcommands: [InitCommand.self, ImportCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self]
+        subcommands: [
+            InitCommand.self, ImportCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self,
+            ImportMetricsCommand.self,
+        ]
     )
 }
