@@ -22,6 +22,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Storage, kernels, autograd, optimisers, RNG. Knows nothing of models.
@@ -44,12 +46,22 @@ let package = Package(
         // The workbench app: state, keymap, a pure update function, pure views, the runner.
         // Talks to the session through `WorkbenchBackend` (the Collate adapter comes later).
         .target(name: "Workbench", dependencies: ["TUIKit"]),
+        // The method: sessions (manifest + SQLite store), task data, scoring, pairs, labels,
+        // the DPO loss. Knows nothing of terminals.
+        .target(
+            name: "Collate",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
 
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
             dependencies: [
                 "TensorCore",
+                "Collate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +72,15 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
+        .testTarget(name: "CollateTests", dependencies: ["Collate"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The bounds-checked build (`make test-checked`) is only of the kernels and their tests: it
+// must not rebuild GRDB, the UI and everything else a second time.
+if checked {
+    package.targets = package.targets.filter { ["TensorCore", "TensorCoreTests"].contains($0.name) }
+    package.products = []
+    package.dependencies = []
+}

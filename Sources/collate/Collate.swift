@@ -6,6 +6,10 @@ struct Collate: ParsableCommand {
         commandName: "collate",
         abstract: "A terminal workbench for COLLATE: compare the rationales of several local "
             + "providers, curate preferences, and train the providers with DPO.",
-        discussion: "The workbench screens are not built yet; the tensor core underneath is."
+        discussion: "The workbench screens are not built yet; the tensor core underneath is.",
+        subcommands: [
+            InitCommand.self, ImportCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self,
+            ExportCommand.self, ImportMetricsCommand.self,
+        ]
     )
 }

@@ -1,0 +1,204 @@
+import Foundation
+import TOMLKit
+
+extension SessionManifest {
+    /// Reads and validates `session.toml`. `file` names the manifest in error messages.
+    public static func load(from url: URL) throws(ManifestError) -> SessionManifest {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ManifestError(file: url.path, keyPath: nil, line: nil,
+                                kind: .unreadable(error.localizedDescription))
+        }
+        return try parse(text, file: url.path)
+    }
+
+    public static func parse(_ text: String, file: String = "session.toml") throws(ManifestError) -> SessionManifest {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ManifestError(file: file, keyPath: nil, line: error.source.begin.line, kind: .syntax(error.description))
+        } catch {
+            throw ManifestError(file: file, keyPath: nil, line: nil, kind: .syntax("\(error)"))
+        }
+        let reader = TOMLTableReader(
+            table: root, path: [], context: .init(file: file, locator: KeyLineLocator(text: text)))
+        return try ManifestParser.read(reader)
+    }
+}
+
+/// Maps the TOML tables onto `SessionManifest`, section by section, with the checks each
+/// value needs. Every section rejects keys it does not know.
+enum ManifestParser {
+    static func read(_ root: TOMLTableReader) throws(ManifestError) -> SessionManifest {
+        let data = try readData(root.table("data"))
+        var manifest = SessionManifest(data: data)
+        manifest.model = try root.string("model", default: manifest.model)
+        manifest.splits = try readSplits(root.table("splits"), hasTestFile: data.test != nil)
+
+        let providers = try root.table("providers")
+        manifest.providerCount = try providers.int("count", default: manifest.providerCount, in: 1...8)
+        try providers.finish()
+
+        manifest.templates = try readTemplates(root.table("templates"))
+        manifest.decoding = try readDecoding(root.table("decoding"))
+        manifest.mift = try readTraining(root.table("mift"), defaults: manifest.mift, finish: true)
+
+        let dpo = try root.table("dpo")
+        manifest.dpo.beta = try dpo.double("beta", default: manifest.dpo.beta, check: positive)
+        manifest.dpo.loss = try dpo.choice("loss", default: manifest.dpo.loss)
+        manifest.dpo.training = try readTraining(dpo, defaults: manifest.dpo.training, finish: true)
+
+        manifest.lora = try readLoRA(root.table("lora"))
+
+        let loop = try root.table("loop")
+        manifest.iterations = try loop.int("iterations", default: manifest.iterations, in: 1...1000)
+        try loop.finish()
+
+        let seeds = try root.table("seeds")
+        manifest.seeds.training = try seeds.seed("training", default: manifest.seeds.training)
+        manifest.seeds.sampling = try seeds.seed("sampling", default: manifest.seeds.sampling)
+        manifest.seeds.pairs = try seeds.seed("pairs", default: manifest.seeds.pairs)
+        try seeds.finish()
+
+        let ablations = try root.table("ablations")
+        manifest.ablations.singleProvider = try ablations.bool("single_provider", default: false)
+        manifest.ablations.randomPairs = try ablations.bool("random_pairs", default: false)
+        manifest.ablations.noFilter = try ablations.bool("no_filter", default: false)
+        manifest.ablations.noProviderDistinction = try ablations.bool("no_provider_distinction", default: false)
+        try ablations.finish()
+
+        try root.finish()
+        return manifest
+    }
+
+    static func readData(_ table: TOMLTableReader) throws(ManifestError) -> TaskDataSpec {
+        let format: TaskDataFormat = try table.choice("format", default: .gsm8k)
+        let train = try table.requiredString("train")
+        let test = try table.optionalString("test")
+        var fields: FieldMapping?
+        if table.contains("fields") {
+            let mapping = try table.table("fields")
+            guard format == .jsonl else {
+                throw table.error("fields", .invalidValue("is only for format \"jsonl\" (GSM8K's fields are fixed)"))
+            }
+            fields = FieldMapping(
+                instruction: try mapping.requiredString("instruction"),
+                answer: try mapping.requiredString("answer"),
+                rationale: try mapping.optionalString("rationale"),
+                options: try mapping.optionalString("options"))
+            try mapping.finish()
+        } else if format == .jsonl {
+            throw table.error("fields", .missingKey)
+        }
+        try table.finish()
+        return TaskDataSpec(format: format, train: train, test: test, fields: fields)
+    }
+
+    static func readSplits(_ table: TOMLTableReader, hasTestFile: Bool) throws(ManifestError) -> SplitSpec {
+        var splits = SplitSpec()
+        splits.seed = try table.seed("seed", default: splits.seed)
+        let size = try table.optionalInt("validation_size", in: 0...Int.max)
+        let fraction = try table.optionalDouble("validation_fraction", check: fractionBelowOne)
+        if size != nil && fraction != nil {
+            throw table.error("validation_fraction", .invalidValue("cannot be given together with validation_size"))
+        }
+        if let fraction {
+            splits.validationFraction = fraction
+            splits.validationSize = nil
+        } else if let size {
+            splits.validationSize = size
+        }
+        splits.testFraction = try table.double("test_fraction", default: hasTestFile ? 0 : splits.testFraction,
+                                               check: fractionBelowOne)
+        if hasTestFile && splits.testFraction != 0 {
+            throw table.error("test_fraction", .invalidValue("must be 0 when [data] names a test file"))
+        }
+        try table.finish()
+        return splits
+    }
+
+    static func readTemplates(_ table: TOMLTableReader) throws(ManifestError) -> PromptTemplates {
+        var templates = PromptTemplates()
+        for mode in PromptTemplates.Mode.allCases {
+            let text = try table.string(mode.rawValue, default: templates.template(for: mode))
+            let names = PromptTemplates.placeholders(in: text)
+            if let unknown = names.first(where: { $0 != "instruction" && $0 != "rationale" }) {
+                throw table.error(mode.rawValue, .invalidValue(
+                    "has an unknown placeholder {\(unknown)} (allowed: {instruction}, {rationale})"))
+            }
+            for required in mode.requiredPlaceholders where !names.contains(required) {
+                throw table.error(mode.rawValue, .invalidValue("must contain {\(required)}"))
+            }
+            if mode != .answerWithRationale && names.contains("rationale") {
+                throw table.error(mode.rawValue, .invalidValue("cannot use {rationale}: this mode has none"))
+            }
+            switch mode {
+            case .answer: templates.answer = text
+            case .rationale: templates.rationale = text
+            case .answerWithRationale: templates.answerWithRationale = text
+            }
+        }
+        try table.finish()
+        return templates
+    }
+
+    static func readDecoding(_ table: TOMLTableReader) throws(ManifestError) -> DecodingSpec {
+        var decoding = DecodingSpec()
+        decoding.strategy = try table.choice("strategy", default: decoding.strategy)
+        decoding.temperature = try table.double("temperature", default: decoding.temperature, check: positive)
+        decoding.topP = try table.double("top_p", default: decoding.topP) {
+            $0 > 0 && $0 <= 1 ? nil : "must be in (0, 1], found \($0)"
+        }
+        decoding.topK = try table.int("top_k", default: decoding.topK, in: 0...Int.max)
+        decoding.beams = try table.int("beams", default: decoding.beams, in: 1...64)
+        decoding.maxNewTokens = try table.int("max_new_tokens", default: decoding.maxNewTokens, in: 1...1_000_000)
+        try table.finish()
+        return decoding
+    }
+
+    static func readTraining(_ table: TOMLTableReader, defaults: TrainingSpec, finish: Bool) throws(ManifestError) -> TrainingSpec {
+        var spec = defaults
+        spec.learningRate = try table.double("learning_rate", default: spec.learningRate, check: positive)
+        spec.epochs = try table.int("epochs", default: spec.epochs, in: 1...Int.max)
+        spec.maxSteps = try table.optionalInt("max_steps", in: 1...Int.max) ?? spec.maxSteps
+        spec.batchSize = try table.int("batch_size", default: spec.batchSize, in: 1...Int.max)
+        spec.checkpointEvery = try table.int("checkpoint_every", default: spec.checkpointEvery, in: 1...Int.max)
+        if finish { try table.finish() }
+        return spec
+    }
+
+    static func readLoRA(_ table: TOMLTableReader) throws(ManifestError) -> LoRASpec {
+        var lora = LoRASpec()
+        lora.rank = try table.int("rank", default: lora.rank, in: 1...4096)
+        lora.alpha = try table.double("alpha", default: lora.alpha, check: positive)
+        lora.dropout = try table.double("dropout", default: lora.dropout, check: fractionBelowOne)
+        if let names = try table.optionalStringArray("targets") {
+            var targets: [LoRATarget] = []
+            for name in names {
+                guard let target = LoRATarget(rawValue: name) else {
+                    let allowed = LoRATarget.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw table.error("targets", .invalidValue("has \"\(name)\", allowed: \(allowed)"))
+                }
+                guard !targets.contains(target) else {
+                    throw table.error("targets", .invalidValue("names \"\(name)\" twice"))
+                }
+                targets.append(target)
+            }
+            guard !targets.isEmpty else { throw table.error("targets", .invalidValue("must name at least one module")) }
+            lora.targets = targets
+        }
+        try table.finish()
+        return lora
+    }
+
+    static func positive(_ value: Double) -> String? {
+        value > 0 ? nil : "must be greater than 0, found \(value)"
+    }
+
+    static func fractionBelowOne(_ value: Double) -> String? {
+        value >= 0 && value < 1 ? nil : "must be in [0, 1), found \(value)"
+    }
+}

@@ -1,0 +1,155 @@
+/// The session manifest `session.toml`, written by people (DESIGN.md, Sessions). Paths are
+/// relative to the session folder unless absolute. Defaults are those of COLLATE.md; where
+/// COLLATE.md names none (templates, learning rates, batch sizes) the choice is ours and is
+/// written next to the value in `ManifestDefaults`.
+public struct SessionManifest: Sendable, Equatable {
+    /// HF model directory (config.json, tokenizer.json, *.safetensors).
+    public var model: String = "model"
+    public var data: TaskDataSpec
+    public var splits = SplitSpec()
+    /// S, 1...8 ([providers] count). See `effectiveProviderCount` for the single-provider ablation.
+    public var providerCount = 2
+    public var templates = PromptTemplates()
+    public var decoding = DecodingSpec()
+    /// Stage 1: LoRA on the base, merged into mift/.
+    public var mift = TrainingSpec(learningRate: 2e-4, epochs: 1, maxSteps: nil, batchSize: 4, checkpointEvery: 50)
+    public var dpo = DPOSpec()
+    public var lora = LoRASpec()
+    /// K, the number of loop iterations ([loop] iterations).
+    public var iterations = 2
+    public var seeds = SeedSpec()
+    public var ablations = AblationSpec()
+
+    public init(data: TaskDataSpec) {
+        self.data = data
+        // A test file is the test split; without one, a tenth of the training file is.
+        splits.testFraction = data.test == nil ? 0.1 : 0
+    }
+
+    /// S as the loop uses it: 1 under the single-provider ablation, else [providers] count.
+    public var effectiveProviderCount: Int { ablations.singleProvider ? 1 : providerCount }
+}
+
+public enum TaskDataFormat: String, Sendable, CaseIterable {
+    case gsm8k
+    case jsonl
+}
+
+public struct TaskDataSpec: Sendable, Equatable {
+    public var format: TaskDataFormat
+    /// Training examples (validation is carved out of them, see `SplitSpec`).
+    public var train: String
+    /// Test examples; without a file, the test split is carved out of `train`.
+    public var test: String?
+    /// Field names for generic JSONL (GSM8K's are fixed: question, answer).
+    public var fields: FieldMapping?
+
+    public init(format: TaskDataFormat, train: String, test: String? = nil, fields: FieldMapping? = nil) {
+        self.format = format
+        self.train = train
+        self.test = test
+        self.fields = fields
+    }
+}
+
+public struct FieldMapping: Sendable, Equatable {
+    public var instruction: String
+    public var answer: String
+    public var rationale: String?
+    /// A list of strings; the answer is one of them (multiple choice).
+    public var options: String?
+
+    public init(instruction: String, answer: String, rationale: String? = nil, options: String? = nil) {
+        self.instruction = instruction
+        self.answer = answer
+        self.rationale = rationale
+        self.options = options
+    }
+}
+
+public struct SplitSpec: Sendable, Equatable {
+    public var seed: UInt64 = 0
+    /// How many training examples form the validation split (COLLATE.md: 500 for GSM8K) ...
+    public var validationSize: Int? = 500
+    /// ... or which fraction of them (the manifest gives one or the other).
+    public var validationFraction: Double?
+    /// Fraction of the training file that becomes the test split: 0.1 by default when there is
+    /// no test file, and 0 (required) when there is one.
+    public var testFraction: Double = 0.1
+
+    public init() {}
+}
+
+public enum DecodingStrategy: String, Sendable, CaseIterable {
+    case greedy
+    case sample
+    case beam
+}
+
+public struct DecodingSpec: Sendable, Equatable {
+    /// COLLATE.md default: greedy (the paper used 3-beam search).
+    public var strategy: DecodingStrategy = .greedy
+    public var temperature = 0.7
+    public var topP = 0.9
+    /// 0 = no top-k cut.
+    public var topK = 0
+    public var beams = 3
+    public var maxNewTokens = 256
+
+    public init() {}
+}
+
+/// Optimisation settings shared by MIFT and DPO.
+public struct TrainingSpec: Sendable, Equatable {
+    public var learningRate: Double
+    public var epochs: Int
+    /// When set, training stops after this many optimiser steps (TRL's max_steps).
+    public var maxSteps: Int?
+    public var batchSize: Int
+    /// Optimiser steps between checkpoints.
+    public var checkpointEvery: Int
+}
+
+public struct DPOSpec: Sendable, Equatable {
+    public var beta = 0.1
+    public var loss: DPOLossType = .sigmoid
+    /// Our choice (COLLATE.md names none): a usual LoRA DPO learning rate.
+    public var training = TrainingSpec(learningRate: 5e-5, epochs: 1, maxSteps: nil, batchSize: 4, checkpointEvery: 50)
+
+    public init() {}
+}
+
+public enum LoRATarget: String, Sendable, CaseIterable {
+    case q, k, v, o, gate, up, down
+}
+
+public struct LoRASpec: Sendable, Equatable {
+    public var rank = 8
+    public var alpha = 16.0
+    public var dropout = 0.0
+    public var targets: [LoRATarget] = [.q, .v]
+
+    public init() {}
+}
+
+public struct SeedSpec: Sendable, Equatable {
+    /// Weight init, data order, dropout.
+    public var training: UInt64 = 0
+    /// Decoding when the strategy samples.
+    public var sampling: UInt64 = 0
+    /// Provider partitions and the random-pairs ablation.
+    public var pairs: UInt64 = 0
+
+    public init() {}
+}
+
+/// COLLATE.md section 5.
+public struct AblationSpec: Sendable, Equatable {
+    public var singleProvider = false
+    public var randomPairs = false
+    public var noFilter = false
+    /// All providers tuned on the same data instead of disjoint subsets.
+    public var noProviderDistinction = false
+
+    public init() {}
+}

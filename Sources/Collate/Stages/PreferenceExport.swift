@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+
+/// One DPO pair in TRL's standard preference format (FORMATS.md): the rendered I -> R prompt
+/// and the two rationales without the prompt, plus the extra columns TRL tolerates.
+public struct PreferenceRow: Encodable, Sendable, Equatable {
+    public let prompt: String
+    public let chosen: String
+    public let rejected: String
+    public let promptID: Int64
+    /// nil when the chosen rationale was written by hand.
+    public let chosenProvider: Int?
+    public let rejectedProvider: Int?
+    public let scoreChosen: Double?
+    public let scoreRejected: Double?
+    public let labelSource: LabelSource
+    /// TRL's names for precomputed reference log-probs; nil until the train stage stores them.
+    public var refChosenLogps: Double?
+    public var refRejectedLogps: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case prompt, chosen, rejected
+        case promptID = "prompt_id"
+        case chosenProvider = "chosen_provider"
+        case rejectedProvider = "rejected_provider"
+        case scoreChosen = "score_chosen"
+        case scoreRejected = "score_rejected"
+        case labelSource = "label_source"
+        case refChosenLogps = "ref_chosen_logps"
+        case refRejectedLogps = "ref_rejected_logps"
+    }
+}
+
+/// Which pairs each provider trains on in an iteration, as TRL JSONL (COLLATE.md section 3,
+/// step 5): the effective label of every training prompt that trains (chosen or kept-filtered),
+/// given to the provider whose partition holds the prompt (`ProviderPartition` over all training
+/// prompts with seeds.pairs; everyone gets everything under no_provider_distinction).
+public enum PreferenceExport {
+    public enum Error: Swift.Error, Equatable, CustomStringConvertible {
+        case missingRationale(promptID: Int64, provider: Int, iteration: Int)
+
+        public var description: String {
+            switch self {
+            case .missingRationale(let prompt, let provider, let iteration):
+                "prompt \(prompt): the label names provider \(provider), which has no rationale in iteration \(iteration)"
+            }
+        }
+    }
+
+    public static func rows(session: Session, iteration: Int) throws -> [Int: [PreferenceRow]] {
+        let manifest = session.manifest
+        return try session.store.read { db in
+            let trainIDs = try Int64.fetchAll(db, sql: "SELECT id FROM prompt WHERE split = 'train' ORDER BY id")
+            let partition = try ProviderPartition.assign(
+                promptIDs: trainIDs, providerCount: manifest.effectiveProviderCount, seed: manifest.seeds.pairs,
+                distinct: !manifest.ablations.noProviderDistinction)
+            let labels = try SessionStore.effectiveLabels(db, iteration: iteration)
+            var rowsByPrompt: [Int64: PreferenceRow] = [:]
+            for label in labels where label.action.trains {
+                guard let prompt = try PromptRecord.fetchOne(db, key: label.promptId), prompt.split == .train else { continue }
+                let texts = try GenerationRecord
+                    .filter(Column("promptId") == label.promptId && Column("iteration") == iteration)
+                    .fetchAll(db)
+                func text(_ provider: Int?) throws -> String {
+                    let number = provider ?? 0
+                    guard let generation = texts.first(where: { $0.provider == number }) else {
+                        throw Error.missingRationale(promptID: label.promptId, provider: number, iteration: iteration)
+                    }
+                    return generation.text
+                }
+                let chosen = try label.chosenRationale ?? text(label.chosenProvider)
+                rowsByPrompt[label.promptId] = PreferenceRow(
+                    prompt: manifest.templates.render(.rationale, instruction: prompt.instruction),
+                    chosen: chosen, rejected: try text(label.rejectedProvider), promptID: label.promptId,
+                    chosenProvider: label.chosenRationale == nil ? label.chosenProvider : nil,
+                    rejectedProvider: label.rejectedProvider, scoreChosen: label.scoreChosen,
+                    scoreRejected: label.scoreRejected, labelSource: label.source)
+            }
+            return partition.mapValues { ids in ids.compactMap { rowsByPrompt[$0] } }
+        }
+    }
+
+    /// One JSON object per line, keys in a fixed order-independent (sorted) form.
+    public static func jsonLines(_ rows: [PreferenceRow]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try rows.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
+    }
+
+    /// Writes `exports/iteration-K/provider-S.preferences.jsonl` for every provider (each file
+    /// written under a temporary name and renamed). Returns the files, by provider.
+    public static func write(session: Session, iteration: Int) throws -> [Int: (url: URL, count: Int)] {
+        let directory = session.location.exports.appendingPathComponent("iteration-\(iteration)", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SessionError.io(path: directory.path, reason: error.localizedDescription)
+        }
+        var written: [Int: (URL, Int)] = [:]
+        for (provider, rows) in try rows(session: session, iteration: iteration) {
+            let url = directory.appendingPathComponent("provider-\(provider).preferences.jsonl")
+            try Session.writeAtomically(Data(try jsonLines(rows).utf8), to: url)
+            written[provider] = (url, rows.count)
+        }
+        return written
+    }
+}

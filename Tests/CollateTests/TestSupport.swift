@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import Collate
+
+/// A fresh directory under the system temp dir, removed by `remove()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("collate-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func write(_ text: String, to name: String) throws -> URL {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+        return file
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+enum Fixtures {
+    /// The repository's root, from this file's path (Tests/CollateTests/TestSupport.swift).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The shared GSM8K copy: ../shared/data/gsm8k beside the repository (also in CI).
+    static let gsm8kDirectory = repositoryRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/data/gsm8k", isDirectory: true)
+
+    /// A store with `count` train prompts, ids 1...count.
+    static func store(prompts count: Int) throws -> SessionStore {
+        let store = try SessionStore()
+        try store.write { db in
+            for line in 1...count {
+                var prompt = PromptRecord(split: .train, instruction: "question \(line)", goldRationale: nil,
+                                          goldAnswer: "\(line)", options: nil, sourceFile: "t.jsonl",
+                                          sourceLine: line, sourceHash: "h\(line)")
+                try prompt.insert(db)
+            }
+        }
+        return store
+    }
+
+    static func score(_ store: SessionStore, prompt: Int64, iteration: Int, provider: Int, logprobs: [Float]) throws {
+        _ = try store.saveScore(ScoreRecord(
+            promptId: prompt, iteration: iteration, provider: provider, generationId: nil,
+            answerScore: try AnswerScore(tokenLogprobs: logprobs), tokenLogprobs: logprobs))
+    }
+}
