@@ -1,0 +1,69 @@
+import Foundation
+
+/// Softmax and log-softmax along the last axis, numerically stable (the row maximum is
+/// subtracted before exponentiating).
+extension Tensor {
+    /// Rows of the last axis: `(rows, width)`.
+    var lastAxisRows: (rows: Int, width: Int) {
+        let width = shape.last ?? 1
+        return (width == 0 ? 0 : count / width, width)
+    }
+
+    /// softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), per row of the last axis.
+    public func softmax() -> Tensor {
+        let (rows, width) = lastAxisRows
+        return withUnsafeBufferPointer { src in
+            Tensor(shape: shape) { out in
+                for r in 0..<rows {
+                    let x = src.baseAddress! + r * width, y = out.baseAddress! + r * width
+                    Tensor.softmaxRow(x, y, width)
+                }
+            }
+        }
+    }
+
+    /// log_softmax(x)_i = x_i - max - log(sum_j exp(x_j - max)), per row of the last axis.
+    public func logSoftmax() -> Tensor {
+        let (rows, width) = lastAxisRows
+        return withUnsafeBufferPointer { src in
+            Tensor(shape: shape) { out in
+                for r in 0..<rows {
+                    let x = src.baseAddress! + r * width, y = out.baseAddress! + r * width
+                    let lse = Tensor.logSumExpRow(x, width)
+                    for i in 0..<width { y[i] = x[i] - lse }
+                }
+            }
+        }
+    }
+
+    /// log(sum exp(x)) of one row, computed as max + log(sum exp(x - max)).
+    @inline(__always)
+    static func logSumExpRow(_ x: UnsafePointer<Float>, _ width: Int) -> Float {
+        var m = -Float.infinity
+        for i in 0..<width where x[i] > m { m = x[i] }
+        if m == -.infinity { return m }
+        var total: Float = 0
+        for i in 0..<width { total += Foundation.exp(x[i] - m) }
+        return m + Foundation.log(total)
+    }
+
+    /// Writes softmax of `x` (one row) to `y`. A row that is all -inf gives zeros (a fully
+    /// masked attention row contributes nothing instead of NaN).
+    @inline(__always)
+    static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ width: Int) {
+        var m = -Float.infinity
+        for i in 0..<width where x[i] > m { m = x[i] }
+        if m == -.infinity {
+            y.initialize(repeating: 0, count: width)
+            return
+        }
+        var total: Float = 0
+        for i in 0..<width {
+            let e = Foundation.exp(x[i] - m)
+            y[i] = e
+            total += e
+        }
+        let inv = 1 / total
+        for i in 0..<width { y[i] *= inv }
+    }
+}
