@@ -40,8 +40,9 @@ func tokenLogProbsWithLSE(logits: Tensor, targets: [Int], mask: [Bool]?)
                 let target = targets[row]
                 precondition(target >= 0 && target < vocab, "tokenLogProbs: target \(target) outside vocabulary \(vocab) at row \(row)")
                 let x = src.baseAddress! + row * vocab
-                lse[row] = Tensor.logSumExpRow(x, vocab)
-                out[row] = x[target] - lse[row]
+                let (m, logTotal) = Tensor.maxAndLogSumExp(x, vocab)
+                lse[row] = m + logTotal
+                out[row] = (x[target] - m) - logTotal
             }
         }
     }

@@ -29,8 +29,9 @@ extension Tensor {
             Tensor(shape: shape) { out in
                 for r in 0..<rows {
                     let x = src.baseAddress! + r * width, y = out.baseAddress! + r * width
-                    let lse = Tensor.logSumExpRow(x, width)
-                    for i in 0..<width { y[i] = x[i] - lse }
+                    // (x - max) - log(sum): exact near large logits, unlike x - lse.
+                    let (m, logTotal) = Tensor.maxAndLogSumExp(x, width)
+                    for i in 0..<width { y[i] = (x[i] - m) - logTotal }
                 }
             }
         }
@@ -39,12 +40,19 @@ extension Tensor {
     /// log(sum exp(x)) of one row, computed as max + log(sum exp(x - max)).
     @inline(__always)
     static func logSumExpRow(_ x: UnsafePointer<Float>, _ width: Int) -> Float {
+        let (m, logTotal) = maxAndLogSumExp(x, width)
+        return m + logTotal
+    }
+
+    /// The row maximum m and log(sum exp(x - m)); m is -inf for an all -inf row.
+    @inline(__always)
+    static func maxAndLogSumExp(_ x: UnsafePointer<Float>, _ width: Int) -> (Float, Float) {
         var m = -Float.infinity
         for i in 0..<width where x[i] > m { m = x[i] }
-        if m == -.infinity { return m }
+        if m == -.infinity { return (m, 0) }
         var total: Float = 0
         for i in 0..<width { total += Foundation.exp(x[i] - m) }
-        return m + Foundation.log(total)
+        return (m, Foundation.log(total))
     }
 
     /// Writes softmax of `x` (one row) to `y`. A row that is all -inf gives zeros (a fully
