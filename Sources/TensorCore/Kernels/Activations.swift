@@ -1,19 +1,17 @@
-import Foundation
-
-/// SiLU and SwiGLU, with their derivatives.
+/// SiLU and SwiGLU, with their derivatives (SIMD16, vectorised exp).
 ///
 ///     silu(x)  = x * sigmoid(x)
 ///     silu'(x) = s * (1 + x * (1 - s)),  s = sigmoid(x)
 ///     swiglu(gate, up) = silu(gate) * up     (the Llama MLP, fused)
 extension Tensor {
     public func silu() -> Tensor {
-        map { x in x / (1 + Foundation.exp(-x)) }
+        vectorMap { x in x * VectorMath.sigmoid(x) }
     }
 
     /// dy * silu'(x).
     public func siluBackward(_ dy: Tensor) -> Tensor {
-        zipMap(dy) { x, g in
-            let s = 1 / (1 + Foundation.exp(-x))
+        vectorZipMap(dy) { x, g in
+            let s = VectorMath.sigmoid(x)
             return g * s * (1 + x * (1 - s))
         }
     }
@@ -21,33 +19,14 @@ extension Tensor {
 
 /// silu(gate) * up, same shapes.
 public func swiglu(gate: Tensor, up: Tensor) -> Tensor {
-    gate.zipMap(up) { g, u in g / (1 + Foundation.exp(-g)) * u }
+    gate.vectorZipMap(up) { g, u in g * VectorMath.sigmoid(g) * u }
 }
 
 /// Gradients of `swiglu`: d gate = dy * up * silu'(gate), d up = dy * silu(gate).
 public func swigluGradients(gate: Tensor, up: Tensor, outputGradient dy: Tensor,
                             needGate: Bool = true, needUp: Bool = true) -> (gate: Tensor?, up: Tensor?) {
     precondition(gate.shape == up.shape && gate.shape == dy.shape, "swiglu: shapes differ")
-    let n = gate.count
-    var dGate: Tensor? = nil, dUp: Tensor? = nil
-    gate.withUnsafeBufferPointer { gs in
-        up.withUnsafeBufferPointer { us in
-            dy.withUnsafeBufferPointer { ds in
-                if needGate {
-                    dGate = Tensor(shape: gate.shape) { out in
-                        for i in 0..<n {
-                            let x = gs[i], s = 1 / (1 + Foundation.exp(-x))
-                            out[i] = ds[i] * us[i] * s * (1 + x * (1 - s))
-                        }
-                    }
-                }
-                if needUp {
-                    dUp = Tensor(shape: up.shape) { out in
-                        for i in 0..<n { out[i] = ds[i] * gs[i] / (1 + Foundation.exp(-gs[i])) }
-                    }
-                }
-            }
-        }
-    }
+    let dGate = needGate ? gate.siluBackward(dy * up) : nil
+    let dUp = needUp ? gate.vectorZipMap(dy) { g, d in d * g * VectorMath.sigmoid(g) } : nil
     return (dGate, dUp)
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The backward pass of `scaledDotProductAttention` (see Attention.swift for the maths of
 /// the forward). With P the probabilities, O the output and dO its gradient, per head:
 ///
@@ -43,7 +41,7 @@ func attentionBackward(q: Tensor, k: Tensor, v: Tensor, keyMask: Tensor?, output
                     if lse == -.infinity {
                         r.initialize(repeating: 0, count: s)
                     } else {
-                        for j in 0..<s { r[j] = Foundation.exp(r[j] - lse) }
+                        _ = VectorMath.expShifted(r, r, s, shift: lse)
                     }
                 }
                 // dP = dO @ V^T
@@ -51,8 +49,7 @@ func attentionBackward(q: Tensor, k: Tensor, v: Tensor, keyMask: Tensor?, output
                      b: V.pointer + kvOffset, ldb: d, c: dProbs, ldc: s, accumulate: false, threads: 1)
                 for row in 0..<t {
                     let o = O.pointer + head + row * d, g = G.pointer + head + row * d
-                    var rowDot: Float = 0
-                    for i in 0..<d { rowDot += o[i] * g[i] }
+                    let rowDot = VectorMath.dot(o, g, d)
                     let p = probs + row * s, dp = dProbs + row * s
                     for j in 0..<s { dp[j] = p[j] * (dp[j] - rowDot) * geo.scale }
                 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Cross-entropy and per-token log-probabilities over logits [N, V] with integer targets.
 ///
 ///     logp[n] = logits[n, t_n] - logsumexp(logits[n, :])
@@ -26,23 +24,30 @@ func keptCount(_ mask: [Bool]?, rows: Int) -> Int {
 }
 
 /// log p of each target and the log-sum-exp of each row (kept for the backward pass).
+/// Rows are independent and split over threads (a 49k vocabulary makes this a hot spot).
 func tokenLogProbsWithLSE(logits: Tensor, targets: [Int], mask: [Bool]?)
     -> (logProbs: Tensor, logSumExp: [Float]) {
     precondition(logits.rank == 2, "tokenLogProbs: logits must be [N, V], got \(logits.shape)")
     let (n, vocab) = (logits.shape[0], logits.shape[1])
     precondition(targets.count == n, "tokenLogProbs: \(targets.count) targets for \(n) rows")
     precondition(mask == nil || mask!.count == n, "tokenLogProbs: mask has \(mask!.count) entries for \(n) rows")
+    for row in 0..<n where mask?[row] ?? true {
+        precondition(targets[row] >= 0 && targets[row] < vocab,
+                     "tokenLogProbs: target \(targets[row]) outside vocabulary \(vocab) at row \(row)")
+    }
     var lse = [Float](repeating: 0, count: n)
     let logProbs = logits.withUnsafeBufferPointer { src in
-        Tensor(shape: [n]) { out in
-            for row in 0..<n {
-                if let mask, !mask[row] { out[row] = 0; continue }
-                let target = targets[row]
-                precondition(target >= 0 && target < vocab, "tokenLogProbs: target \(target) outside vocabulary \(vocab) at row \(row)")
-                let x = src.baseAddress! + row * vocab
-                let (m, logTotal) = Tensor.maxAndLogSumExp(x, vocab)
-                lse[row] = m + logTotal
-                out[row] = (x[target] - m) - logTotal
+        lse.withUnsafeMutableBufferPointer { lseBuffer in
+            Tensor(shape: [n]) { out in
+                let X = SendablePointer(src.baseAddress!), O = SendablePointer(out.baseAddress!)
+                let L = SendablePointer(lseBuffer.baseAddress!)
+                parallelFor(n) { row in
+                    if let mask, !mask[row] { O.pointer[row] = 0; return }
+                    let x = X.pointer + row * vocab
+                    let (m, logTotal) = Tensor.maxAndLogSumExp(x, vocab)
+                    L.pointer[row] = m + logTotal
+                    O.pointer[row] = (x[targets[row]] - m) - logTotal
+                }
             }
         }
     }
@@ -55,15 +60,16 @@ func tokenLogProbsBackward(logits: Tensor, targets: [Int], mask: [Bool]?, logSum
     let (n, vocab) = (logits.shape[0], logits.shape[1])
     return logits.withUnsafeBufferPointer { src in
         Tensor(shape: logits.shape) { out in
-            for row in 0..<n {
-                let y = out.baseAddress! + row * vocab
-                let g = rowGradients[row]
+            let X = SendablePointer(src.baseAddress!), Y = SendablePointer(out.baseAddress!)
+            parallelFor(n) { row in
+                let y = Y.pointer + row * vocab
                 if let mask, !mask[row] {
                     y.initialize(repeating: 0, count: vocab)
-                    continue
+                    return
                 }
-                let x = src.baseAddress! + row * vocab, lse = logSumExp[row]
-                for j in 0..<vocab { y[j] = -g * Foundation.exp(x[j] - lse) }
+                let g = rowGradients[row]
+                _ = VectorMath.expShifted(X.pointer + row * vocab, y, vocab, shift: logSumExp[row])
+                for j in 0..<vocab { y[j] *= -g }
                 y[targets[row]] += g
             }
         }

@@ -67,6 +67,29 @@ extension Tensor {
         }
     }
 
+    /// Applies a SIMD16 function to every element (the tail is zero-padded).
+    @inline(__always)
+    func vectorMap(_ f: (SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
+        withUnsafeBufferPointer { src in
+            Tensor(shape: shape) { out in
+                VectorMath.map(src.baseAddress!, out.baseAddress!, out.count, f)
+            }
+        }
+    }
+
+    /// Applies a SIMD16 function to the elements of two same-shape tensors.
+    @inline(__always)
+    func vectorZipMap(_ other: Tensor, _ f: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
+        precondition(shape == other.shape, "vectorZipMap: shapes \(shape) and \(other.shape) differ")
+        return withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                Tensor(shape: shape) { out in
+                    VectorMath.map2(a.baseAddress!, b.baseAddress!, out.baseAddress!, out.count, f)
+                }
+            }
+        }
+    }
+
     /// Applies `f` to the elements of two same-shape tensors.
     @inline(__always)
     public func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
@@ -74,7 +97,7 @@ extension Tensor {
         return broadcastMap(other, f)
     }
 
-    public func exp() -> Tensor { map { Foundation.exp($0) } }
+    public func exp() -> Tensor { vectorMap { VectorMath.exp($0) } }
     public func log() -> Tensor { map { Foundation.log($0) } }
     public func sqrt() -> Tensor { map { $0.squareRoot() } }
     public func square() -> Tensor { map { $0 * $0 } }

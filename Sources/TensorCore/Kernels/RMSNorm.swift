@@ -57,7 +57,6 @@ public func rmsNormGradients(_ x: Tensor, weight: Tensor, eps: Float, outputGrad
 /// 1 / sqrt(mean(row^2) + eps).
 @inline(__always)
 func inverseRMS(_ row: UnsafePointer<Float>, _ d: Int, _ eps: Float) -> Float {
-    var ss: Float = 0
-    for i in 0..<d { ss += row[i] * row[i] }
+    let ss = VectorMath.dot(row, row, d)
     return 1 / (ss / Float(d) + eps).squareRoot()
 }

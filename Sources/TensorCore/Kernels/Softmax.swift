@@ -47,31 +47,21 @@ extension Tensor {
     /// The row maximum m and log(sum exp(x - m)); m is -inf for an all -inf row.
     @inline(__always)
     static func maxAndLogSumExp(_ x: UnsafePointer<Float>, _ width: Int) -> (Float, Float) {
-        var m = -Float.infinity
-        for i in 0..<width where x[i] > m { m = x[i] }
+        let m = VectorMath.max(x, width)
         if m == -.infinity { return (m, 0) }
-        var total: Float = 0
-        for i in 0..<width { total += Foundation.exp(x[i] - m) }
-        return (m, Foundation.log(total))
+        return (m, Foundation.log(VectorMath.expShifted(x, nil, width, shift: m)))
     }
 
     /// Writes softmax of `x` (one row) to `y`. A row that is all -inf gives zeros (a fully
     /// masked attention row contributes nothing instead of NaN).
     @inline(__always)
     static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ width: Int) {
-        var m = -Float.infinity
-        for i in 0..<width where x[i] > m { m = x[i] }
+        let m = VectorMath.max(x, width)
         if m == -.infinity {
             y.initialize(repeating: 0, count: width)
             return
         }
-        var total: Float = 0
-        for i in 0..<width {
-            let e = Foundation.exp(x[i] - m)
-            y[i] = e
-            total += e
-        }
-        let inv = 1 / total
+        let inv = 1 / VectorMath.expShifted(x, y, width, shift: m)
         for i in 0..<width { y[i] *= inv }
     }
 }
