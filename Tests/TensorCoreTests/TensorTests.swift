@@ -124,3 +124,16 @@ import Testing
         #expect(counts.allSatisfy { $0 > 900 && $0 < 1100 })
     }
 }
+
+@Suite struct TensorAssignTests {
+    @Test func assignWritesAWindowInPlaceLikeAKVCacheAppend() {
+        var cache = Tensor.zeros([1, 2, 4, 2])                     // [B, Hkv, capacity, D]
+        let step = Tensor([1, 2, 3, 4], shape: [1, 2, 1, 2])       // one new position
+        let shared = cache
+        cache.assign(step, axis: 2, at: 1)
+        #expect(cache.scalars == [0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0])
+        #expect(shared.scalars.allSatisfy { $0 == 0 })             // copy-on-write
+        cache.assign(Tensor.ones([1, 2, 2, 2]), axis: 2, at: 2)
+        #expect(cache[0, 1, 3, 1] == 1 && cache[0, 1, 1, 0] == 3)
+    }
+}

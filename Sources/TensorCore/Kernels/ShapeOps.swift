@@ -55,13 +55,18 @@ extension Tensor {
         }
     }
 
-    /// Writes `values` into elements `range.lowerBound ..< +values.shape[axis]` along `axis`
-    /// of a zero tensor of `shape` (the gradient of `slice`).
-    static func padded(_ values: Tensor, into shape: [Int], axis: Int, at start: Int) -> Tensor {
-        var result = Tensor.zeros(shape)
-        let (outer, n, inner) = result.reductionGeometry(axis)
+    /// Overwrites elements `start ..< start + values.shape[axis]` along `axis` with `values`
+    /// (in place, copy-on-write). All other dimensions must agree. This is the KV-cache
+    /// append: `cache.assign(newKeys, axis: 2, at: length)` on a [B, Hkv, capacity, D] cache.
+    public mutating func assign(_ values: Tensor, axis: Int, at start: Int) {
+        let axis = normalizedAxis(axis)
+        var expected = shape
+        expected[axis] = values.shape.count == rank ? values.shape[axis] : -1
+        precondition(values.shape == expected && start >= 0 && start + values.shape[axis] <= shape[axis],
+                     "assign: cannot write \(values.shape) at \(start) along axis \(axis) of \(shape)")
+        let (outer, n, inner) = reductionGeometry(axis)
         let run = values.shape[axis] * inner
-        result.withUnsafeMutableBufferPointer { dst in
+        withUnsafeMutableBufferPointer { dst in
             values.withUnsafeBufferPointer { src in
                 for o in 0..<outer {
                     (dst.baseAddress! + (o * n + start) * inner)
@@ -69,6 +74,13 @@ extension Tensor {
                 }
             }
         }
+    }
+
+    /// A zero tensor of `shape` with `values` written at `start` along `axis` (the
+    /// gradient of `slice`).
+    static func padded(_ values: Tensor, into shape: [Int], axis: Int, at start: Int) -> Tensor {
+        var result = Tensor.zeros(shape)
+        result.assign(values, axis: axis, at: start)
         return result
     }
 
