@@ -80,3 +80,25 @@ import Testing
         GradientCheck.check([a]) { v in v[0].reshaped([4, 6]) * v[0].reshaped([4, 6]) }
     }
 }
+
+@Suite struct CompositeOpTests {
+    @Test func linearMatchesMatmulPlusBias() {
+        let x = randomTensor([2, 3, 4], seed: 51), w = randomTensor([5, 4], seed: 52), b = randomTensor([5], seed: 53)
+        let y = linear(x, weight: w, bias: b)
+        expectClose(y.scalars, (matmul(x, w, transposeB: true) + b).scalars, tolerance: 0)
+        GradientCheck.check([x, w, b]) { v in linear(v[0], weight: v[1], bias: v[2]) }
+    }
+
+    @Test func dropoutIsReproducibleAndScalesKeptElements() {
+        var a = SeededRandom(seed: 3), b = SeededRandom(seed: 3)
+        let x = Variable(Tensor.ones([1000]), requiresGrad: true)
+        let y = dropout(x, probability: 0.25, using: &a)
+        #expect(y.value.isBitwiseEqual(dropout(x, probability: 0.25, using: &b).value))
+        let kept = y.value.scalars.filter { $0 != 0 }
+        #expect(kept.allSatisfy { abs($0 - 4.0 / 3) < 1e-6 })
+        #expect(abs(Double(kept.count) / 1000 - 0.75) < 0.05)
+        y.sum().backward()
+        #expect(x.grad!.scalars == y.value.scalars)       // gradient passes through the mask
+        #expect(dropout(x, probability: 0, using: &a) === x)
+    }
+}
