@@ -73,4 +73,18 @@ import Testing
             }
         }
     }
+
+    @Test func backwardConsumesTheGraphSoTheOptimiserUpdatesInPlace() {
+        let w = Variable(Tensor([1, 2, 3]), requiresGrad: true, name: "w")
+        let x = Variable(Tensor([4, 5, 6]))
+        let loss = (x * w).square().sum()
+        #expect(loss.recordedNodeCount == 3)
+        loss.backward()
+        #expect(loss.recordedNodeCount == 0 && loss.inputs.isEmpty && !loss.isLeaf)
+        // No rule holds w's value any more: the update writes into the same buffer.
+        let before = w.value.withUnsafeBufferPointer { $0.baseAddress }
+        AdamW(parameters: [w]).step(learningRate: 0.1)
+        #expect(w.value.withUnsafeBufferPointer { $0.baseAddress } == before)
+        #expect(w.value.scalars != [1, 2, 3])
+    }
 }

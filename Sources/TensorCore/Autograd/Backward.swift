@@ -27,15 +27,20 @@ extension Variable {
 
     /// Back-propagates from this node. `gradient` defaults to ones (d self / d self) and
     /// must otherwise have this node's shape. Leaves requiring gradients accumulate into
-    /// `grad` (call `zeroGrad()` between steps); intermediate gradients are released.
+    /// `grad` (call `zeroGrad()` between steps); intermediate gradients are released, and
+    /// the graph is consumed (a second `backward()` through it is a programming error).
     public func backward(gradient: Tensor? = nil) {
+        precondition(!consumed, "backward: this graph was already consumed by an earlier backward()")
         precondition(requiresGrad, "backward: this value does not depend on anything that requires a gradient")
         let seed = gradient ?? Tensor.ones(value.shape)
         precondition(seed.shape == value.shape, "backward: gradient \(seed.shape) for value \(value.shape)")
-        let order = topologicalOrder()
+        var order = topologicalOrder()
         accumulate(seed)
-        for node in order.reversed() {
-            guard let rule = node.backwardRule, let outputGradient = node.grad else { continue }
+        // Popping from the end walks users before their inputs and lets each swept node go.
+        while let node = order.popLast() {
+            guard let rule = node.backwardRule else { continue }
+            defer { node.release() }
+            guard let outputGradient = node.grad else { continue }
             let needs = node.inputs.map(\.requiresGrad)
             let inputGradients = rule(outputGradient, needs)
             precondition(inputGradients.count == node.inputs.count, "backward: rule returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
@@ -44,8 +49,16 @@ extension Variable {
                 // The one place where broadcasting is undone.
                 input.accumulate(gradient.summed(toShape: input.value.shape))
             }
-            node.grad = nil
         }
+    }
+
+    /// Drops what a swept node holds: its gradient, rule (and the tensors it captured) and
+    /// inputs.
+    private func release() {
+        grad = nil
+        backwardRule = nil
+        inputs = []
+        consumed = true
     }
 
     func accumulate(_ gradient: Tensor) {

@@ -12,6 +12,10 @@
 /// `Variable+*.swift`). `backward()` orders the graph topologically and sweeps it in reverse;
 /// the engine un-broadcasts each input gradient to the input's shape and accumulates, in a
 /// fixed order, so gradients are bitwise reproducible. In `withNoGrad` nothing is recorded.
+/// Like PyTorch without `retain_graph`, `backward()` consumes the graph: each node drops
+/// its rule and inputs once swept, so activations are freed during the sweep and the
+/// tensors captured by rules (including parameter values) are no longer shared when the
+/// optimiser updates them in place.
 ///
 /// A reference type with mutable state: `@unchecked Sendable` so a model can be handed to a
 /// training thread, but a graph must be used by one thread at a time.
@@ -29,9 +33,12 @@ public final class Variable: @unchecked Sendable {
     /// Optional name for parameters (optimiser state is keyed by it) and debugging.
     public var name: String?
 
-    /// The op's inputs, in argument order (empty for leaves and for no-grad results).
-    public let inputs: [Variable]
-    let backwardRule: BackwardRule?
+    /// The op's inputs, in argument order (empty for leaves and for no-grad results, and
+    /// once `backward()` has consumed the node).
+    public internal(set) var inputs: [Variable]
+    var backwardRule: BackwardRule?
+    /// Set when `backward()` has used and released this node's rule.
+    var consumed = false
 
     /// A leaf: a parameter (`requiresGrad: true`) or a constant.
     public init(_ value: Tensor, requiresGrad: Bool = false, name: String? = nil) {
@@ -62,7 +69,7 @@ public final class Variable: @unchecked Sendable {
     public var shape: [Int] { value.shape }
 
     /// True for leaves (parameters and constants).
-    public var isLeaf: Bool { backwardRule == nil }
+    public var isLeaf: Bool { backwardRule == nil && !consumed }
 
     /// Clears this leaf's gradient (call on parameters between steps).
     public func zeroGrad() { grad = nil }
@@ -73,6 +80,6 @@ public final class Variable: @unchecked Sendable {
     /// Number of recorded nodes reachable from here, including self when recorded (0 for a
     /// constant). Tests use it to show that no-grad mode records nothing.
     public var recordedNodeCount: Int {
-        topologicalOrder().filter { !$0.isLeaf }.count
+        topologicalOrder().filter { $0.backwardRule != nil }.count
     }
 }
