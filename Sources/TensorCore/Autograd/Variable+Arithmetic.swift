@@ -65,11 +65,11 @@ extension Variable {
 
     public func sqrt() -> Variable {
         let y = value.sqrt()
-        return Variable.record(y, inputs: [self]) { g, _ in [g.zipMap(y) { $0 * 0.5 / $1 }] }
+        return Variable.record(y, inputs: [self]) { g, _ in [g / y * 0.5] }
     }
 
     public func square() -> Variable {
         let x = value
-        return Variable.record(x.square(), inputs: [self]) { g, _ in [g.zipMap(x) { 2 * $0 * $1 }] }
+        return Variable.record(x.square(), inputs: [self]) { g, _ in [g * x * 2] }
     }
 }

@@ -1,8 +1,6 @@
-import Foundation
-
-/// Elementwise kernels on `Tensor`: binary ops with numpy broadcasting, scalar ops and unary
-/// maps. Same-shape and scalar cases take straight contiguous loops; general broadcasting
-/// walks rows (see `Broadcast`).
+/// Elementwise ops on `Tensor`: binary ops with numpy broadcasting, scalar ops, unary maps,
+/// and in-place accumulation. All run through the specialised SIMD kernels of
+/// ElementwiseKernels.swift (threaded for large tensors).
 public enum BinaryOperator: Sendable {
     case add, subtract, multiply, divide
 }
@@ -11,54 +9,15 @@ extension Tensor {
     /// `self op other` with broadcasting.
     public func binary(_ op: BinaryOperator, _ other: Tensor) -> Tensor {
         switch op {
-        case .add: return broadcastMap(other) { $0 + $1 }
-        case .subtract: return broadcastMap(other) { $0 - $1 }
-        case .multiply: return broadcastMap(other) { $0 * $1 }
-        case .divide: return broadcastMap(other) { $0 / $1 }
+        case .add: return broadcastApply(Kernels.Add(), other)
+        case .subtract: return broadcastApply(Kernels.Subtract(), other)
+        case .multiply: return broadcastApply(Kernels.Multiply(), other)
+        case .divide: return broadcastApply(Kernels.Divide(), other)
         }
     }
 
-    @inline(__always)
-    func broadcastMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
-        let outShape = shape == other.shape ? shape : Broadcast.shape(shape, other.shape)
-        return withUnsafeBufferPointer { a in
-            other.withUnsafeBufferPointer { b in
-                Tensor(shape: outShape) { out in
-                    if shape == other.shape {
-                        for i in 0..<out.count { out[i] = f(a[i], b[i]) }
-                    } else if other.count == 1 {
-                        let y = b[0]
-                        for i in 0..<out.count { out[i] = f(a[i], y) }
-                    } else if count == 1 {
-                        let x = a[0]
-                        for i in 0..<out.count { out[i] = f(x, b[i]) }
-                    } else {
-                        let sa = Broadcast.strides(of: shape, broadcastTo: outShape)
-                        let sb = Broadcast.strides(of: other.shape, broadcastTo: outShape)
-                        let inner = outShape.last ?? 1
-                        let ia = sa.last ?? 0, ib = sb.last ?? 0
-                        Broadcast.forEachRow(outShape, sa, sb) { o, oa, ob in
-                            if ia == 1 && ib == 1 {
-                                for i in 0..<inner { out[o + i] = f(a[oa + i], b[ob + i]) }
-                            } else if ia == 1 {
-                                let y = b[ob]
-                                for i in 0..<inner { out[o + i] = f(a[oa + i], y) }
-                            } else if ib == 1 {
-                                let x = a[oa]
-                                for i in 0..<inner { out[o + i] = f(x, b[ob + i]) }
-                            } else {
-                                let v = f(a[oa], b[ob])
-                                for i in 0..<inner { out[o + i] = v }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Applies `f` to every element into a new tensor of the same shape.
-    @inline(__always)
+    /// Applies `f` to every element into a new tensor (a scalar closure: convenient, but
+    /// slower than the built-in ops; for glue code and tests).
     public func map(_ f: (Float) -> Float) -> Tensor {
         withUnsafeBufferPointer { src in
             Tensor(shape: shape) { out in
@@ -67,47 +26,29 @@ extension Tensor {
         }
     }
 
-    /// Applies a SIMD16 function to every element (the tail is zero-padded).
-    @inline(__always)
-    func vectorMap(_ f: (SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
-        withUnsafeBufferPointer { src in
-            Tensor(shape: shape) { out in
-                VectorMath.map(src.baseAddress!, out.baseAddress!, out.count, f)
-            }
-        }
-    }
-
-    /// Applies a SIMD16 function to the elements of two same-shape tensors.
-    @inline(__always)
-    func vectorZipMap(_ other: Tensor, _ f: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
-        precondition(shape == other.shape, "vectorZipMap: shapes \(shape) and \(other.shape) differ")
+    /// Applies `f` to the elements of two same-shape tensors (scalar closure, as `map`).
+    public func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        precondition(shape == other.shape, "zipMap: shapes \(shape) and \(other.shape) differ")
         return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
                 Tensor(shape: shape) { out in
-                    VectorMath.map2(a.baseAddress!, b.baseAddress!, out.baseAddress!, out.count, f)
+                    for i in 0..<out.count { out[i] = f(a[i], b[i]) }
                 }
             }
         }
     }
 
-    /// Applies `f` to the elements of two same-shape tensors.
-    @inline(__always)
-    public func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
-        precondition(shape == other.shape, "zipMap: shapes \(shape) and \(other.shape) differ")
-        return broadcastMap(other, f)
-    }
-
-    public func exp() -> Tensor { vectorMap { VectorMath.exp($0) } }
-    public func log() -> Tensor { map { Foundation.log($0) } }
-    public func sqrt() -> Tensor { map { $0.squareRoot() } }
-    public func square() -> Tensor { map { $0 * $0 } }
+    public func exp() -> Tensor { apply(Kernels.Exp()) }
+    public func log() -> Tensor { apply(Kernels.Log()) }
+    public func sqrt() -> Tensor { apply(Kernels.SquareRoot()) }
+    public func square() -> Tensor { apply(Kernels.Square()) }
 
     /// Adds `other` (same shape) into `self` in place; used to accumulate gradients.
     public mutating func addInPlace(_ other: Tensor) {
         precondition(shape == other.shape, "addInPlace: shapes \(shape) and \(other.shape) differ")
         other.withUnsafeBufferPointer { src in
             withUnsafeMutableBufferPointer { dst in
-                for i in 0..<dst.count { dst[i] += src[i] }
+                VectorMath.map2(dst.baseAddress!, src.baseAddress!, dst.baseAddress!, dst.count, Kernels.Add())
             }
         }
     }
@@ -115,7 +56,8 @@ extension Tensor {
     /// Multiplies every element by `factor` in place.
     public mutating func scaleInPlace(_ factor: Float) {
         withUnsafeMutableBufferPointer { dst in
-            for i in 0..<dst.count { dst[i] *= factor }
+            VectorMath.map(dst.baseAddress!, dst.baseAddress!, dst.count,
+                           Kernels.BindSecond(f: Kernels.Multiply(), b: SIMD16(repeating: factor)))
         }
     }
 
@@ -124,13 +66,13 @@ extension Tensor {
     public static func * (a: Tensor, b: Tensor) -> Tensor { a.binary(.multiply, b) }
     public static func / (a: Tensor, b: Tensor) -> Tensor { a.binary(.divide, b) }
 
-    public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
-    public static func - (a: Tensor, s: Float) -> Tensor { a.map { $0 - s } }
-    public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
-    public static func / (a: Tensor, s: Float) -> Tensor { a.map { $0 / s } }
-    public static func + (s: Float, a: Tensor) -> Tensor { a.map { s + $0 } }
-    public static func - (s: Float, a: Tensor) -> Tensor { a.map { s - $0 } }
-    public static func * (s: Float, a: Tensor) -> Tensor { a.map { s * $0 } }
-    public static func / (s: Float, a: Tensor) -> Tensor { a.map { s / $0 } }
-    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+    public static func + (a: Tensor, s: Float) -> Tensor { a.apply(Kernels.BindSecond(f: Kernels.Add(), b: SIMD16(repeating: s))) }
+    public static func - (a: Tensor, s: Float) -> Tensor { a.apply(Kernels.BindSecond(f: Kernels.Subtract(), b: SIMD16(repeating: s))) }
+    public static func * (a: Tensor, s: Float) -> Tensor { a.apply(Kernels.BindSecond(f: Kernels.Multiply(), b: SIMD16(repeating: s))) }
+    public static func / (a: Tensor, s: Float) -> Tensor { a.apply(Kernels.BindSecond(f: Kernels.Divide(), b: SIMD16(repeating: s))) }
+    public static func + (s: Float, a: Tensor) -> Tensor { a + s }
+    public static func - (s: Float, a: Tensor) -> Tensor { a.apply(Kernels.BindFirst(f: Kernels.Subtract(), a: SIMD16(repeating: s))) }
+    public static func * (s: Float, a: Tensor) -> Tensor { a * s }
+    public static func / (s: Float, a: Tensor) -> Tensor { a.apply(Kernels.BindFirst(f: Kernels.Divide(), a: SIMD16(repeating: s))) }
+    public static prefix func - (a: Tensor) -> Tensor { a.apply(Kernels.Negate()) }
 }

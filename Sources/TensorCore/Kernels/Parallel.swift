@@ -32,3 +32,19 @@ func parallelFor(_ iterations: Int, threads: Int = Parallelism.defaultThreads,
         }
     }
 }
+
+/// Splits `0..<count` into at most `threads` contiguous chunks of at least `minimumChunk`
+/// elements and runs `body` on each (elementwise kernels: each chunk writes only its own
+/// range, so the result does not depend on the split). Small counts run inline.
+func parallelChunks(_ count: Int, minimumChunk: Int = 1 << 16,
+                    threads: Int = Parallelism.defaultThreads,
+                    _ body: @Sendable (Range<Int>) -> Void) {
+    let chunks = min(threads, count / max(minimumChunk, 1))
+    if chunks <= 1 {
+        body(0..<count)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        body((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
+    }
+}

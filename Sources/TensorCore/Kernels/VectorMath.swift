@@ -19,17 +19,17 @@ enum VectorMath {
         let clamped = pointwiseMax(pointwiseMin(x, Vector(repeating: 88.3)), Vector(repeating: -87.3))
         // Round to nearest by adding 1.5 * 2^23: the integer n lands in the low mantissa bits.
         let magic: Float = 12_582_912
-        let shifted = clamped * log2e + magic
+        let shifted = Vector(repeating: magic).addingProduct(clamped, log2e)
         let n = shifted - magic
-        let r = clamped - n * ln2hi - n * ln2lo
-        var p = Vector(repeating: 1.0 / 5040)
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
+        let r = clamped.addingProduct(n, -ln2hi).addingProduct(n, -ln2lo)
+        // Horner with fused multiply-adds: p = c + p * r.
+        var p = Vector(repeating: 1.0 / 720).addingProduct(Vector(repeating: 1.0 / 5040), r)
+        p = Vector(repeating: 1.0 / 120).addingProduct(p, r)
+        p = Vector(repeating: 1.0 / 24).addingProduct(p, r)
+        p = Vector(repeating: 1.0 / 6).addingProduct(p, r)
+        p = Vector(repeating: 0.5).addingProduct(p, r)
+        p = Vector(repeating: 1).addingProduct(p, r)
+        p = Vector(repeating: 1).addingProduct(p, r)
         let nBits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- Int32(bitPattern: magic.bitPattern)
         // (n + 127) << 23, written as a multiply: SIMD `&<<` is lowered lane by lane.
         let exponent = (nBits &+ 127) &* 8_388_608
@@ -113,8 +113,8 @@ enum VectorMath {
 
     /// y[i] = f(x[i]) over vectors, with `f` applied to a zero-padded vector at the tail.
     @inline(__always)
-    static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
-                    _ f: (Vector) -> Vector) {
+    static func map<F: UnaryKernel>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                                    _ f: F) {
         var i = 0
         while i + width <= n { store(f(load(x + i)), y + i); i += width }
         if i < n {
@@ -125,8 +125,8 @@ enum VectorMath {
 
     /// y[i] = f(a[i], b[i]) over vectors.
     @inline(__always)
-    static func map2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                     _ n: Int, _ f: (Vector, Vector) -> Vector) {
+    static func map2<F: BinaryKernel>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                      _ y: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
         var i = 0
         while i + width <= n { store(f(load(a + i), load(b + i)), y + i); i += width }
         if i < n {
