@@ -43,7 +43,7 @@ struct AttentionGeometry: Sendable {
                      "attention: k \(k.shape) does not match q \(q.shape)")
         precondition(kvHeads > 0 && queryHeads % kvHeads == 0,
                      "attention: \(queryHeads) query heads not a multiple of \(kvHeads) KV heads")
-        precondition(keys <= keyCapacity, "attention: keyLength \(keys) > \(keyCapacity)")
+        precondition(keys > 0 && keys <= keyCapacity, "attention: keyLength \(keys) not in 1...\(keyCapacity)")
         if let mask = keyMask {
             precondition(mask.shape == [batch, keys], "attention: keyMask \(mask.shape), expected [\(batch), \(keys)]")
         }
