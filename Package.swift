@@ -51,6 +51,7 @@ let package = Package(
         .target(
             name: "Collate",
             dependencies: [
+                "TensorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -66,13 +67,28 @@ let package = Package(
             ]
         ),
 
+        // Test harness, not shipped: a tiny differentiable preference policy (CollateToyPolicy)
+        // and `collate-toytrain`, which trains it through the real DPO trainer so that the
+        // kill-and-resume test can signal a real process.
+        .target(
+            name: "CollateToyPolicy",
+            dependencies: ["Collate", "TensorCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "collate-toytrain",
+            dependencies: [
+                "CollateToyPolicy", "Collate", "TensorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
-        .testTarget(name: "CollateTests", dependencies: ["Collate"]),
+        .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "CollateToyPolicy"]),
     ],
     swiftLanguageModes: [.v6]
 )

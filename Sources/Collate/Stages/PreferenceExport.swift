@@ -56,6 +56,7 @@ public enum PreferenceExport {
                 distinct: !manifest.ablations.noProviderDistinction)
             let labels = try SessionStore.effectiveLabels(db, iteration: iteration)
             var rowsByPrompt: [Int64: PreferenceRow] = [:]
+            var labelIDs: [Int64: Int64] = [:]
             for label in labels where label.action.trains {
                 guard let prompt = try PromptRecord.fetchOne(db, key: label.promptId), prompt.split == .train else { continue }
                 let texts = try GenerationRecord
@@ -69,6 +70,7 @@ public enum PreferenceExport {
                     return generation.text
                 }
                 let chosen = try label.chosenRationale ?? text(label.chosenProvider)
+                labelIDs[label.promptId] = label.id
                 rowsByPrompt[label.promptId] = PreferenceRow(
                     prompt: manifest.templates.render(.rationale, instruction: prompt.instruction),
                     chosen: chosen, rejected: try text(label.rejectedProvider), promptID: label.promptId,
@@ -76,7 +78,22 @@ public enum PreferenceExport {
                     rejectedProvider: label.rejectedProvider, scoreChosen: label.scoreChosen,
                     scoreRejected: label.scoreRejected, labelSource: label.source)
             }
-            return partition.mapValues { ids in ids.compactMap { rowsByPrompt[$0] } }
+            // Each provider's rows carry that provider's reference log-probs once training stored them.
+            var result: [Int: [PreferenceRow]] = [:]
+            for (provider, ids) in partition {
+                let references = try ReferenceLogprobRecord
+                    .filter(Column("iteration") == iteration && Column("provider") == provider).fetchAll(db)
+                let byLabel = Dictionary(references.map { ($0.labelId, $0) }, uniquingKeysWith: { first, _ in first })
+                result[provider] = ids.compactMap { id in
+                    guard var row = rowsByPrompt[id] else { return nil }
+                    if let labelID = labelIDs[id], let reference = byLabel[labelID] {
+                        row.refChosenLogps = reference.chosenLogp
+                        row.refRejectedLogps = reference.rejectedLogp
+                    }
+                    return row
+                }
+            }
+            return result
         }
     }
 

@@ -102,6 +102,25 @@ enum StoreMigrations {
                 t.uniqueKey(["runId", "step"])
             }
         }
+
+        // The DPO reference (COLLATE.md section 3, step 5): the provider's log-probs of both
+        // completions at the start of the iteration, once per (pair, provider, iteration), so a
+        // resumed run never recomputes them. A pair is keyed by its effective label.
+        migrator.registerMigration("v2: reference log-probs of DPO pairs") { db in
+            try db.create(table: "referenceLogprob") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("label", onDelete: .cascade).notNull()
+                t.belongsTo("prompt", onDelete: .cascade).notNull()
+                t.column("iteration", .integer).notNull()
+                t.column("provider", .integer).notNull().check(sql: "provider >= 1")
+                t.column("chosenLogp", .double).notNull()     // summed over tokens + EOS
+                t.column("rejectedLogp", .double).notNull()
+                t.column("chosenTokens", .integer).notNull()  // terms in each sum
+                t.column("rejectedTokens", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["labelId", "iteration", "provider"])
+            }
+        }
         return migrator
     }
 }

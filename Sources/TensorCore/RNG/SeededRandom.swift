@@ -17,6 +17,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
         public var words: [UInt64]
         /// The second normal of the last Box-Muller pair, not yet handed out.
         public var spareNormal: Double?
+
+        /// A state read back from a checkpoint (`init(state:)` checks there are 4 words).
+        public init(words: [UInt64], spareNormal: Double?) {
+            self.words = words
+            self.spareNormal = spareNormal
+        }
     }
 
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64

@@ -1,0 +1,120 @@
+import Foundation
+import TensorCore
+
+/// The run row, the reference log-probs and the checkpoints of a DPO run.
+extension DPOTrainer {
+    /// What the run row's `config` records: the settings and what the result depends on.
+    struct RunSettings: Codable {
+        var configuration: DPOTrainingConfiguration
+        var pairCount: Int
+        var totalSteps: Int
+        /// Thread count of the kernels: sums are split per thread, so bitwise resumes need
+        /// the same count.
+        var threads: Int
+    }
+
+    /// The run to continue for (iteration, provider), reopened with the current settings, or
+    /// a new one. A finished run is returned as it is.
+    func openRun(totalSteps: Int) throws -> RunRecord {
+        let settings = RunSettings(configuration: configuration, pairCount: pairs.count, totalSteps: totalSteps,
+                                   threads: Parallelism.defaultThreads)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let config = String(decoding: try encoder.encode(settings), as: UTF8.self)
+        if let latest = try store.latestRun(kind: Self.runKind, iteration: iteration, provider: provider),
+           let id = latest.id {
+            if latest.status == .finished { return latest }
+            try store.reopenRun(id: id, config: config)
+            return try store.run(id: id) ?? latest
+        }
+        return try store.startRun(RunRecord(kind: Self.runKind, iteration: iteration, provider: provider, config: config))
+    }
+
+    /// The stored reference log-probs of every pair, computing (with the policy as given, in
+    /// evaluation mode) and storing those that are missing, a batch per transaction.
+    func referenceLogprobs(runID: Int64, onEvent: (TrainingEvent) -> TrainingControl) throws
+        -> [Int64: ReferenceLogprobRecord] {
+        var stored = try store.referenceLogprobs(iteration: iteration, provider: provider)
+        let missing = pairs.filter { stored[$0.id] == nil }
+        if !missing.isEmpty, try store.latestCheckpoint(runID: runID) != nil {
+            throw TrainingError.referenceAfterTrainingStarted(pairIDs: missing.map(\.id))
+        }
+        var start = 0
+        while start < missing.count {
+            let chunk = Array(missing[start..<min(start + configuration.batchSize, missing.count)])
+            start += chunk.count
+            let result = try policy.referenceLogProbs(chunk)
+            try Self.checkShapes(result, count: chunk.count)
+            let chosen = result.chosen.value.scalars, rejected = result.rejected.value.scalars
+            var records: [ReferenceLogprobRecord] = []
+            for (i, pair) in chunk.enumerated() {
+                for (side, value) in [("chosen", chosen[i]), ("rejected", rejected[i])] where !value.isFinite {
+                    throw TrainingError.policy("the reference log-prob of the \(side) completion of pair \(pair.id) "
+                                               + "(prompt \(pair.promptID)) is \(value)")
+                }
+                records.append(ReferenceLogprobRecord(
+                    labelId: pair.id, promptId: pair.promptID, iteration: iteration, provider: provider,
+                    chosenLogp: Double(chosen[i]), rejectedLogp: Double(rejected[i]),
+                    chosenTokens: result.chosenTokenCounts[i], rejectedTokens: result.rejectedTokenCounts[i]))
+            }
+            try store.saveReferenceLogprobs(records)
+            for record in records { stored[record.labelId] = record }
+        }
+        _ = onEvent(.referenceReady(computed: missing.count, stored: pairs.count - missing.count))
+        return stored
+    }
+
+    /// `checkpoints/dpo-run-<id>/step-<n>.ckpt` under the session folder.
+    func checkpointPath(runID: Int64, step: Int) -> String {
+        "checkpoints/dpo-run-\(runID)/step-\(String(format: "%06d", step)).ckpt"
+    }
+
+    /// Writes the state after `state.step` steps (temp file, flush, rename), then records it.
+    func saveCheckpoint(runID: Int64, state: RunState, optimizer: AdamW) throws -> String {
+        let path = checkpointPath(runID: runID, step: state.step)
+        var values: [String: Tensor] = [:]
+        for (name, variable) in namedParameters { values[name] = variable.value }
+        let checkpoint = TrainingCheckpoint(
+            step: state.step, position: state.position, random: state.random.state,
+            pairsDigest: DataOrder.digest(pairIDs: pairs.map(\.id)), parameters: values, optimizer: optimizer.state)
+        try CheckpointFile.write(checkpoint, to: sessionFolder.appendingPathComponent(path))
+        try store.recordCheckpoint(CheckpointRecord(runId: runID, step: state.step, path: path))
+        return path
+    }
+
+    /// Loads a recorded checkpoint into the policy's parameters and the optimiser.
+    func restore(_ record: CheckpointRecord, parameters: [(name: String, variable: Variable)],
+                 optimizer: AdamW) throws -> RunState {
+        let url = sessionFolder.appendingPathComponent(record.path)
+        let checkpoint = try CheckpointFile.read(url)
+        func mismatch(_ reason: String) -> TrainingError { .mismatchedCheckpoint(path: url.path, reason: reason) }
+        guard checkpoint.step == record.step else {
+            throw mismatch("it holds step \(checkpoint.step), the store says step \(record.step)")
+        }
+        guard checkpoint.pairsDigest == DataOrder.digest(pairIDs: pairs.map(\.id)) else {
+            throw mismatch("it was written for other preference pairs (labels changed since?)")
+        }
+        guard checkpoint.position.index < pairs.count else {
+            throw mismatch("its data position \(checkpoint.position.index) is past the \(pairs.count) pairs")
+        }
+        let names = Set(parameters.map(\.name))
+        guard Set(checkpoint.parameters.keys) == names else {
+            let missing = names.subtracting(checkpoint.parameters.keys).sorted()
+            let extra = Set(checkpoint.parameters.keys).subtracting(names).sorted()
+            throw mismatch("parameters differ (missing: \(missing), unexpected: \(extra))")
+        }
+        for (name, variable) in parameters {
+            guard let value = checkpoint.parameters[name], value.shape == variable.shape else {
+                throw mismatch("\(name) has shape \(checkpoint.parameters[name]?.shape ?? []), the model \(variable.shape)")
+            }
+            variable.value = value
+        }
+        do {
+            try optimizer.restore(checkpoint.optimizer)
+        } catch {
+            throw mismatch("\(error)")
+        }
+        return RunState(step: checkpoint.step, position: checkpoint.position,
+                        random: SeededRandom(state: checkpoint.random))
+    }
+}

@@ -1,0 +1,146 @@
+import CollateToyPolicy
+import Foundation
+import Testing
+import TensorCore
+@testable import Collate
+
+@Suite struct DPOTrainerTests {
+    /// Policy == reference at step 1: D = 0 for every pair, so the loss is the loss type's value
+    /// at 0 and every reward metric is 0 (issue 4, Must hold) - through the trainer and store.
+    @Test(arguments: [(DPOLossType.sigmoid, log(2.0)), (.ipo, 25.0), (.hinge, 1.0)])
+    func firstStepWithPolicyEqualToReference(loss: DPOLossType, expected: Double) throws {
+        let setup = try ToyTrainingSetup()
+        defer { setup.directory.remove() }
+        let outcome = try setup.trainer(freshToyPolicy(), ToyTrainingSetup.configuration(loss: loss, steps: 1)).run()
+        guard case .finished(let runID, 1) = outcome else { Issue.record("\(outcome)"); return }
+        let first = try #require(try setup.store.metrics(runID: runID).first)
+        #expect(first.step == 1)
+        #expect(first.loss == expected)
+        #expect(first.rewardsChosen == 0 && first.rewardsRejected == 0)
+        #expect(first.rewardsMargins == 0 && first.rewardsAccuracies == 0)
+        #expect((first.logpsChosen ?? 0) < 0 && (first.logpsRejected ?? 0) < 0)
+        #expect((first.gradNorm ?? 0) > 0)
+    }
+
+    /// A few steps on the toy policy raise margins and accuracies on the training pairs.
+    @Test func aFewStepsRaiseMarginsAndAccuracies() throws {
+        let setup = try ToyTrainingSetup()
+        defer { setup.directory.remove() }
+        let policy = freshToyPolicy()
+        var configuration = ToyTrainingSetup.configuration(steps: 12)
+        configuration.epochs = 4
+        var seen: [MetricRecord] = []
+        let outcome = try setup.trainer(policy, configuration).run { event in
+            if case .step(let metric) = event { seen.append(metric) }
+            return .proceed
+        }
+        guard case .finished(let runID, 12) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(try setup.store.metrics(runID: runID) == seen)
+        #expect(seen.map(\.step) == Array(1...12))
+
+        // Margins over every training pair, before (policy == reference: 0) and after.
+        let references = try setup.store.referenceLogprobs(iteration: 1, provider: 1)
+        let after = try policy.referenceLogProbs(setup.pairs)
+        var margins: [Double] = []
+        for (i, pair) in setup.pairs.enumerated() {
+            let reference = try #require(references[pair.id])
+            margins.append(0.1 * ((Double(after.chosen.value[i]) - reference.chosenLogp)
+                                  - (Double(after.rejected.value[i]) - reference.rejectedLogp)))
+        }
+        let meanMargin = margins.reduce(0, +) / Double(margins.count)
+        let accuracy = Double(margins.filter { $0 > 0 }.count) / Double(margins.count)
+        #expect(meanMargin > 0.5, "mean margin \(meanMargin)")
+        #expect(accuracy == 1, "accuracy \(accuracy), margins \(margins)")
+        // The logged metrics agree: the last steps have positive margins, full accuracy, lower loss.
+        let last = try #require(seen.last)
+        #expect((last.rewardsMargins ?? 0) > (seen[0].rewardsMargins ?? 0))
+        #expect(last.rewardsAccuracies == 1)
+        #expect((last.loss ?? 1) < log(2.0))
+    }
+
+    /// Learning rate of each step follows the cosine schedule with warm-up (HF convention: the
+    /// step after t completed steps uses lr(t)); epochs advance by batches.
+    @Test func learningRateFollowsTheScheduleAndEpochsCountPairs() throws {
+        let setup = try ToyTrainingSetup()
+        defer { setup.directory.remove() }
+        var configuration = ToyTrainingSetup.configuration()
+        configuration.warmupRatio = 0.25  // 6 steps (2 epochs of 3 batches): ceil(1.5) = 2 warm-up steps
+        guard case .finished(let runID, 6) = try setup.trainer(freshToyPolicy(), configuration).run() else {
+            Issue.record("did not finish"); return
+        }
+        let metrics = try setup.store.metrics(runID: runID)
+        let schedule = CosineSchedule(peak: 0.05, warmupSteps: 2, totalSteps: 6)
+        #expect(metrics.map(\.learningRate) == (0..<6).map { Double(schedule.learningRate(at: $0)) })
+        #expect(metrics[0].learningRate == 0 && metrics[1].learningRate == Double(Float(0.025)))
+        #expect(metrics.map(\.epoch) == [1.0 / 3, 2.0 / 3, 1, 1 + 1.0 / 3, 1 + 2.0 / 3, 2])
+    }
+
+    /// Reference log-probs are computed once, stored, and not computed again on resume.
+    @Test func referenceLogProbsAreStoredOnce() throws {
+        let setup = try ToyTrainingSetup()
+        defer { setup.directory.remove() }
+        let first = FaultyPolicy(freshToyPolicy(), fault: .nanLogProb, onCalls: [])
+        let stopped = try setup.trainer(first, ToyTrainingSetup.configuration()).run { event in
+            if case .step(let metric) = event, metric.step == 2 { return .stop }
+            return .proceed
+        }
+        #expect(stopped == .stopped(runID: 1, step: 2))
+        #expect(first.referenceCalls == 3)  // 9 pairs in batches of 3
+        let stored = try setup.store.referenceLogprobs(iteration: 1, provider: 1)
+        #expect(Set(stored.keys) == Set(setup.pairs.map(\.id)))
+        let direct = try freshToyPolicy().referenceLogProbs(setup.pairs)
+        for (i, pair) in setup.pairs.enumerated() {
+            #expect(stored[pair.id]?.chosenLogp == Double(direct.chosen.value[i]))
+            #expect(stored[pair.id]?.rejectedTokens == direct.rejectedTokenCounts[i])
+        }
+        let second = FaultyPolicy(freshToyPolicy(), fault: .nanLogProb, onCalls: [])
+        #expect(try setup.trainer(second, ToyTrainingSetup.configuration()).run() == .finished(runID: 1, steps: 6))
+        #expect(second.referenceCalls == 0)
+    }
+
+    /// Stop at step k (the callback answers stop), resume with a fresh iteration-start policy:
+    /// weights and metrics bitwise equal to an uninterrupted run. Dropout makes the RNG matter.
+    @Test(arguments: [1, 3, 4])
+    func stopAndResumeEqualsUninterrupted(stopAt: Int) throws {
+        let straight = try ToyTrainingSetup()
+        defer { straight.directory.remove() }
+        let whole = freshToyPolicy(dropout: 0.2)
+        #expect(try straight.trainer(whole, ToyTrainingSetup.configuration(checkpointEvery: 3)).run()
+                == .finished(runID: 1, steps: 6))
+
+        let interrupted = try ToyTrainingSetup()
+        defer { interrupted.directory.remove() }
+        let before = freshToyPolicy(dropout: 0.2)
+        var events: [TrainingEvent] = []
+        let stopped = try interrupted.trainer(before, ToyTrainingSetup.configuration(checkpointEvery: 3)).run { event in
+            events.append(event)
+            if case .step(let metric) = event, metric.step == stopAt { return .stop }
+            return .proceed
+        }
+        #expect(stopped == .stopped(runID: 1, step: stopAt))
+        #expect(events.contains(.checkpoint(step: stopAt, path: "checkpoints/dpo-run-1/step-00000\(stopAt).ckpt")))
+        #expect(try interrupted.store.run(id: 1)?.status == .stopped)
+        #expect(!bitwiseEqualWeights(before, whole))
+
+        let resumed = freshToyPolicy(dropout: 0.2)
+        var started: TrainingEvent?
+        let outcome = try interrupted.trainer(resumed, ToyTrainingSetup.configuration(checkpointEvery: 3)).run { event in
+            if case .started = event { started = event }
+            return .proceed
+        }
+        #expect(outcome == .finished(runID: 1, steps: 6))
+        #expect(started == .started(runID: 1, fromStep: stopAt, totalSteps: 6))
+        #expect(bitwiseEqualWeights(resumed, whole))
+        let a = try straight.store.metrics(runID: 1).map { [$0.loss, $0.rewardsMargins, $0.gradNorm, $0.epoch] }
+        let b = try interrupted.store.metrics(runID: 1).map { [$0.loss, $0.rewardsMargins, $0.gradNorm, $0.epoch] }
+        #expect(a == b)
+        #expect(try interrupted.store.run(id: 1)?.status == .finished)
+
+        // Running a finished run again trains nothing and loads the final weights.
+        let reloaded = freshToyPolicy(dropout: 0.2)
+        #expect(try interrupted.trainer(reloaded, ToyTrainingSetup.configuration(checkpointEvery: 3)).run()
+                == .finished(runID: 1, steps: 6))
+        #expect(bitwiseEqualWeights(reloaded, whole))
+        #expect(try interrupted.store.metrics(runID: 1).count == 6)
+    }
+}
