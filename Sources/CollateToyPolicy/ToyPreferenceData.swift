@@ -4,7 +4,8 @@ import GRDB
 
 /// Preference pairs for the toy policy, stored as a session would hold them (training prompts
 /// with human labels, so the reference log-probs have labels to hang on). The chosen side
-/// repeats one pattern, the rejected side another: easy for a bigram model to learn to prefer.
+/// repeats "ab", the rejected side "cd" (distinct tokens in the toy vocabulary): easy for a
+/// bigram model to learn to prefer.
 public enum ToyPreferenceData {
     /// `count` pairs in `store`, iteration `iteration`: prompts and labels are created on the
     /// first call and found again on later ones (the harness restarts after a kill).
@@ -30,7 +31,7 @@ public enum ToyPreferenceData {
             pairs.append(PreferencePair(
                 id: labelID, promptID: promptID, prompt: instruction,
                 chosen: String(repeating: "ab", count: 2 + line % 4) + " = \(line)",
-                rejected: String(repeating: "xy", count: 2 + line % 3) + " = \(line + 1)"))
+                rejected: String(repeating: "cd", count: 2 + line % 3) + " = \(line + 1)"))
         }
         return pairs
     }

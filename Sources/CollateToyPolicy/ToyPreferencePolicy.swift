@@ -20,7 +20,7 @@ public final class ToyPreferencePolicy: PreferencePolicy {
     /// Dropout on the embeddings in training mode (draws from the trainer's RNG).
     public let dropoutProbability: Float
 
-    public init(seed: UInt64, vocabularySize: Int = 24, width: Int = 8, dropoutProbability: Float = 0) {
+    public init(seed: UInt64, vocabularySize: Int = 32, width: Int = 8, dropoutProbability: Float = 0) {
         var random = SeededRandom(seed: seed)
         self.vocabularySize = vocabularySize
         embedding = Variable(Tensor.normal([vocabularySize, width], std: 0.5, using: &random), requiresGrad: true)

@@ -2,6 +2,11 @@ import ArgumentParser
 import Collate
 import CollateToyPolicy
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TensorCore
 
 /// A test harness, not part of the product: trains the toy bigram policy through the real
@@ -65,9 +70,18 @@ struct ToyTrain: ParsableCommand {
     }
 }
 
+/// One line, written straight to the file descriptor: a test reading the pipe sees it at
+/// once, and nothing is lost in a stdio buffer when the process is killed.
 func emit(_ line: String) {
-    print(line)
-    fflush(stdout)
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
+
+// A child inherits ignored and blocked signals: a test runner that ignores or blocks SIGTERM
+// would make this process immune to it. The harness must die of the signals it is sent.
+signal(SIGTERM, SIG_DFL)
+var unblocked = sigset_t()
+sigemptyset(&unblocked)
+sigaddset(&unblocked, SIGTERM)
+sigprocmask(SIG_UNBLOCK, &unblocked, nil)
 
 ToyTrain.main()

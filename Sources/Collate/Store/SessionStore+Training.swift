@@ -8,8 +8,14 @@ extension SessionStore {
     public func saveReferenceLogprobs(_ records: [ReferenceLogprobRecord]) throws {
         try write { db in
             for record in records {
+                // Not INSERT OR IGNORE: that would also swallow CHECK failures.
+                let exists = try ReferenceLogprobRecord
+                    .filter(Column("labelId") == record.labelId && Column("iteration") == record.iteration
+                            && Column("provider") == record.provider)
+                    .fetchCount(db) > 0
+                if exists { continue }
                 var row = record
-                try row.insert(db, onConflict: .ignore)
+                try row.insert(db)
             }
         }
     }

@@ -50,7 +50,7 @@ extension DPOTrainer {
             for (i, pair) in chunk.enumerated() {
                 for (side, value) in [("chosen", chosen[i]), ("rejected", rejected[i])] where !value.isFinite {
                     throw TrainingError.policy("the reference log-prob of the \(side) completion of pair \(pair.id) "
-                                               + "(prompt \(pair.promptID)) is \(value)")
+                                               + "(prompt \(pair.promptID)) is \(Self.describe(Double(value)))")
                 }
                 records.append(ReferenceLogprobRecord(
                     labelId: pair.id, promptId: pair.promptID, iteration: iteration, provider: provider,

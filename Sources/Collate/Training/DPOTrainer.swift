@@ -131,7 +131,7 @@ public final class DPOTrainer {
             let gradNorm = clipGradientNorm(optimizer.parameters, maxNorm: Float(configuration.maxGradNorm))
             guard gradNorm.isFinite else {
                 optimizer.zeroGrad()
-                return try fail(runID: runID, step: step, problem: "the gradient norm is \(gradNorm)", onEvent: onEvent)
+                return try fail(runID: runID, step: step, problem: "the gradient norm is \(Self.describe(Double(gradNorm)))", onEvent: onEvent)
             }
             let learningRate = schedule.learningRate(at: state.step)
             optimizer.step(learningRate: learningRate)
@@ -211,9 +211,14 @@ public final class DPOTrainer {
         for (i, pair) in pairs.enumerated() {
             for (side, value) in [("chosen", batch.policyChosen[i]), ("rejected", batch.policyRejected[i])]
             where !value.isFinite {
-                return "the policy's log-prob of the \(side) completion of pair \(pair.id) (prompt \(pair.promptID)) is \(value)"
+                return "the policy's log-prob of the \(side) completion of pair \(pair.id) (prompt \(pair.promptID)) is \(describe(value))"
             }
         }
         return nil
+    }
+
+    /// "NaN" whatever its sign bit (Swift prints "-nan" for some), else the value.
+    static func describe(_ value: Double) -> String {
+        value.isNaN ? "NaN" : "\(value)"
     }
 }

@@ -19,7 +19,7 @@ import TensorCore
         }
         guard case .failed(1, 3, let message) = outcome else { Issue.record("\(outcome)"); return }
         #expect(message.hasPrefix("step 3: the policy's log-prob of the chosen completion of pair"), "\(message)")
-        #expect(message.contains("is nan"), "\(message)")
+        #expect(message.contains("is NaN"), "\(message)")
         #expect(message.contains("The last good checkpoint is step 2 (checkpoints/dpo-run-1/step-000002.ckpt)"), "\(message)")
         #expect(failures == [.failed(step: 3, message: message)])
         let run = try #require(try setup.store.run(id: 1))
@@ -47,7 +47,7 @@ import TensorCore
         let faulty = FaultyPolicy(freshToyPolicy(), fault: .infiniteGradient, onCalls: [5])
         let outcome = try setup.trainer(faulty, ToyTrainingSetup.configuration()).run()
         guard case .failed(1, 5, let message) = outcome else { Issue.record("\(outcome)"); return }
-        #expect(message.hasPrefix("step 5: the gradient norm is nan"), "\(message)")
+        #expect(message.hasPrefix("step 5: the gradient norm is NaN"), "\(message)")
         #expect(message.contains("step 4 (checkpoints/dpo-run-1/step-000004.ckpt)"), "\(message)")
         let lower = ToyTrainingSetup.configuration(learningRate: 0.01)
         var started: TrainingEvent?
