@@ -124,10 +124,7 @@ public final class DPOTrainer {
             } catch {
                 return try fail(runID: runID, step: step, problem: "\(error)", onEvent: onEvent)
             }
-            // d loss / d (summed log-probs) from DPOLoss, pushed through the policy's graph.
-            let upstream = (result.gradientPolicyChosen + result.gradientPolicyRejected).map { Float($0) }
-            Variable.concatenate([logprobs.chosen, logprobs.rejected], axis: 0)
-                .backward(gradient: Tensor(upstream))
+            Self.backpropagate(result, through: logprobs)
             let gradNorm = clipGradientNorm(optimizer.parameters, maxNorm: Float(configuration.maxGradNorm))
             guard gradNorm.isFinite else {
                 optimizer.zeroGrad()
@@ -196,6 +193,14 @@ public final class DPOTrainer {
             policyRejected: logprobs.rejected.value.scalars.map(Double.init),
             referenceChosen: referenceChosen, referenceRejected: referenceRejected,
             chosenTokenCounts: logprobs.chosenTokenCounts, rejectedTokenCounts: logprobs.rejectedTokenCounts)
+    }
+
+    /// Pushes DPOLoss's d loss / d (summed log-probs) through the policy's graph: the
+    /// parameters' gradients become d loss / d parameter, with the loss maths in one place.
+    static func backpropagate(_ result: DPOLossResult, through logprobs: PairLogProbs) {
+        let upstream = (result.gradientPolicyChosen + result.gradientPolicyRejected).map { Float($0) }  // [2B]
+        Variable.concatenate([logprobs.chosen, logprobs.rejected], axis: 0)                             // [2B]
+            .backward(gradient: Tensor(upstream))
     }
 
     static func checkShapes(_ logprobs: PairLogProbs, count: Int) throws(TrainingError) {
