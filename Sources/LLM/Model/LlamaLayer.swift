@@ -67,7 +67,7 @@ public struct LlamaLayer: Sendable {
         }
     }
 
-    mutating func setWeight(_ target: LoRATarget, _ value: Tensor) {
+    func setWeight(_ target: LoRATarget, _ value: Tensor) {
         switch target {
         case .q: q.value = value
         case .k: k.value = value
