@@ -10,7 +10,7 @@ import TensorCore
         let base = model.logits(ids: ids)
         model.adapters["fresh"] = LoRAAdapter(for: model, configuration: LoRAConfiguration(rank: 4, alpha: 8, targets: Set(LoRATarget.allCases)), seed: 3)
         let pair = model.adapters["fresh"]!.layers[1][.q]!
-        #expect(pair.a.shape == [4, 32] && pair.b.shape == [16, 4])
+        #expect(pair.a.shape == [4, 32] && pair.b.shape == [32, 4])
         #expect(pair.b.value.scalars.allSatisfy { $0 == 0 })
         // PEFT's kaiming-uniform(a = sqrt(5)) bound for fan-in 32 is 1/sqrt(32).
         let bound = 1 / Float(32).squareRoot()
