@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 import torch
-from transformers import LlamaConfig, LlamaForCausalLM, Qwen2Config, Qwen2ForCausalLM
+from transformers import AutoModelForCausalLM, LlamaConfig, LlamaForCausalLM, Qwen2Config, Qwen2ForCausalLM
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tokenizer_crosscheck import forms  # noqa: E402
@@ -90,7 +90,9 @@ def check_model(binary, out, name, kind, tied, scaling, tokenizer, dtype, seed, 
         model = model.to(torch.bfloat16)
     model.save_pretrained(folder, safe_serialization=True)
     tokenizer.save(os.path.join(folder, "tokenizer.json"))
-    reference = model.float()  # BF16 weights widened to F32, as the Swift runtime runs them
+    # Reloaded from the files in F32: BF16 weights widened as the Swift runtime widens them
+    # (casting the in-memory model instead would also round its RoPE frequencies to BF16).
+    reference = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
     tolerance = 1e-4 if dtype == "f32" else 2e-2
     worst, greedy_checked = 0.0, 0
     for text in TEXTS:

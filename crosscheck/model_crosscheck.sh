@@ -10,4 +10,4 @@ if ! venv=$(scripts/reference-venv); then
 fi
 set -e
 swift build --product collate
-"$venv/bin/python" crosscheck/model_crosscheck.py "$(swift build --show-bin-path)/collate" .build/crosscheck-model
+HF_HUB_DISABLE_PROGRESS_BARS=1 TRANSFORMERS_VERBOSITY=error "$venv/bin/python" -W ignore::FutureWarning crosscheck/model_crosscheck.py "$(swift build --show-bin-path)/collate" .build/crosscheck-model

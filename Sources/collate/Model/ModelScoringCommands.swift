@@ -25,10 +25,14 @@ struct ModelLogprobsCommand: ParsableCommand {
         if let text {
             ids = opened.tokenizer.encode(text, addSpecialTokens: bos)
             guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
+            try llama.checkRunnable(ids, directory: model.directory)
             let scored = llama.sequenceLogProbs([ids], adapter: adapter)[0]
             logProbs = [nil] + scored
             sum = scored.reduce(0) { $0 + Double($1) }
         } else {
+            let split = try llama.completionTokenIDs(prompt: prompt ?? "", completion: completion ?? "", tokenizer: opened.tokenizer)
+            guard !split.prompt.isEmpty else { throw ValidationError("--prompt encodes to no tokens: nothing to condition the completion on") }
+            try llama.checkRunnable(split.prompt + split.completion, directory: model.directory)
             let score = try llama.scoreCompletions([(prompt: prompt ?? "", completion: completion ?? "")],
                                                    tokenizer: opened.tokenizer, adapter: adapter)[0]
             ids = score.promptTokens + score.completionTokens
@@ -65,6 +69,8 @@ struct ModelGenerateCommand: ParsableCommand {
         let (opened, llama, adapter) = try model.load()
         let ids = opened.tokenizer.encode(prompt, addSpecialTokens: bos)
         guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens (use --bos for an empty prompt)") }
+        try llama.checkRunnable(ids, directory: model.directory)
+        guard maxTokens >= 0, beams.map({ $0 >= 1 }) ?? true else { throw ValidationError("--max-tokens must be >= 0 and --beams >= 1") }
         var strategy = DecodingStrategy.greedy
         if let beams { strategy = .beam(width: beams, lengthNormalized: true) }
         if let temperature, temperature > 0 { strategy = .sample(temperature: temperature, topK: topK, topP: topP, seed: seed) }
