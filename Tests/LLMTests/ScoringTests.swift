@@ -45,3 +45,38 @@ import TensorCore
         }
     }
 }
+
+extension ScoringTests {
+    @Test func trainingPathSumsEqualInferenceScores() throws {
+        var model = TinyModel.model(tied: false)
+        model.adapters["a"] = TinyModel.trainedAdapter(for: model, targets: [.v, .up])
+        let tokenizer = try TinyModel.tokenizerFixture.tokenizer()
+        let pairs = [(prompt: "ab in", completion: " the ab"), (prompt: "Q", completion: "ter")]
+        let scores = try model.scoreCompletions(pairs, tokenizer: tokenizer, adapter: "a")
+        let batch = TokenBatch(rows: scores.map { $0.promptTokens + $0.completionTokens })
+        let sums = model.sequenceLogProbSums(batch, scoredFrom: scores.map { $0.promptTokens.count }, adapter: "a")
+        #expect(sums.shape == [2])
+        for (i, score) in scores.enumerated() { #expect(abs(Double(sums.value[i]) - score.sum) < 1e-4) }
+    }
+
+    @Test func leftPaddedRowsGiveTheLogitsOfTheRowAlone() {
+        let model = TinyModel.model(.qwen2, tied: false, qkvBias: true)
+        let row = TinyModel.randomIDs(4, seed: 12)
+        let batch = TokenBatch(ids: [0, 0] + row, isToken: [false, false, true, true, true, true], batch: 1)
+        #expect(batch.positions == [0, 0, 0, 1, 2, 3])
+        let padded = model.trainingLogits(batch).value.scalars
+        let vocab = model.config.vocabSize
+        #expect(maxAbsDifference(Array(padded[(2 * vocab)...]), model.logits(ids: row).scalars) <= 1e-4)
+    }
+
+    @Test func fullFineTuningReachesEveryBaseParameter() {
+        let model = TinyModel.model(.qwen2, tied: false, qkvBias: true)
+        model.setBaseTrainable(true)
+        defer { model.setBaseTrainable(false) }
+        let batch = TokenBatch(rows: [TinyModel.randomIDs(5, seed: 1)])
+        model.sequenceLogProbSums(batch, scoredFrom: [1]).sum().backward()
+        for (name, parameter) in model.namedParameters {
+            #expect(parameter.grad.map { $0.scalars.contains { $0 != 0 } } == true, "\(name)")
+        }
+    }
+}

@@ -42,3 +42,25 @@ extension LlamaModel {
         return h1 + project(gated, layer: index, .down, adapter: adapter)           // [B, T, hidden]
     }
 }
+
+extension LlamaModel {
+    /// Differentiable sums of per-token log-probs [B]: row b sums log p(ids[b, t] | ids[b, <t])
+    /// over its real tokens t >= `scoredFrom[b]` (e.g. the prompt length, so only the
+    /// completion and its EOS count: the DPO / scoring rule of FORMATS.md).
+    public func sequenceLogProbSums(_ batch: TokenBatch, scoredFrom: [Int], adapter: String? = nil) -> Variable {
+        precondition(scoredFrom.count == batch.batch && scoredFrom.allSatisfy { $0 >= 1 },
+                     "sequenceLogProbSums: one start >= 1 per row, got \(scoredFrom)")
+        let (b, t) = (batch.batch, batch.length)
+        // Row (i, p) of the logits predicts slot p + 1 of row i.
+        var targets = [Int](repeating: 0, count: b * t), mask = [Bool](repeating: false, count: b * t)
+        for i in 0..<b {
+            for p in 0..<max(t - 1, 0) where p + 1 >= scoredFrom[i] && batch.isToken[i * t + p + 1] {
+                targets[i * t + p] = batch.ids[i * t + p + 1]
+                mask[i * t + p] = true
+            }
+        }
+        let logits = trainingLogits(batch, adapter: adapter).reshaped([b * t, config.vocabSize])   // [B*T, V]
+        return tokenLogProbs(logits: logits, targets: targets, mask: mask)                         // [B*T]
+            .reshaped([b, t]).sum(axis: 1)                                                         // [B]
+    }
+}
