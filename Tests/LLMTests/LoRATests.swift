@@ -42,8 +42,10 @@ import TensorCore
         #expect(maxAbsDifference(model.logits(ids: ids).scalars, adapted) > 1e-3)   // base unchanged
         // Saved merged model reloads to the same logits.
         let directory = TemporaryDirectory()
-        try merged.save(to: directory.url, tokenizerJSON: TinyModel.tokenizerFixture.json)
-        let reloaded = try LlamaModel(directory: try ModelDirectory(url: directory.url))
+        let base = directory.url.appendingPathComponent("base"), out = directory.url.appendingPathComponent("merged")
+        try model.save(to: base, tokenizerJSON: TinyModel.tokenizerFixture.json)
+        try merged.save(to: out, copyingTokenizerFrom: base)
+        let reloaded = try LlamaModel(directory: try ModelDirectory(url: out))
         #expect(reloaded.logits(ids: ids).isBitwiseEqual(merged.logits(ids: ids)))
     }
 

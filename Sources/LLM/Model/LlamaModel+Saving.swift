@@ -24,6 +24,16 @@ extension LlamaModel {
                                     to: directory.appendingPathComponent(SafetensorsCheckpoint.singleFileName))
     }
 
+    /// Writes the directory with the tokenizer.json of `source` (a model directory) copied.
+    public func save(to directory: URL, dtype: ScalarEncoding = .float32, copyingTokenizerFrom source: URL) throws {
+        let tokenizerURL = source.appendingPathComponent("tokenizer.json")
+        let text: String
+        do { text = try String(contentsOf: tokenizerURL, encoding: .utf8) } catch {
+            throw ModelDirectoryError.tokenizer(.unreadable(file: tokenizerURL.path, reason: error.localizedDescription))
+        }
+        try save(to: directory, dtype: dtype, tokenizerJSON: text)
+    }
+
     /// A copy of the model with `adapter`'s update folded into the base weights
     /// (W' = W + scale * B A) and no adapters: save it for a plain HF checkpoint.
     public func merged(adapter name: String) -> LlamaModel {
