@@ -127,3 +127,17 @@ import TensorCore
         }
     }
 }
+
+extension LoRATests {
+    @Test(arguments: [#""use_dora": true"#, #""rank_pattern": {"q_proj": 8}"#, #""layers_to_transform": [0]"#])
+    func peftOptionsThatChangeTheMathsAreRefused(_ option: String) throws {
+        let model = TinyModel.model()
+        let directory = TemporaryDirectory()
+        try TinyModel.trainedAdapter(for: model, targets: [.v]).save(to: directory.url)
+        let configURL = directory.url.appendingPathComponent("adapter_config.json")
+        let text = try String(contentsOf: configURL, encoding: .utf8).replacingOccurrences(of: "\"bias\"", with: "\(option), \"bias\"")
+        try text.write(to: configURL, atomically: true, encoding: .utf8)
+        let error = #expect(throws: PEFTAdapterError.self) { try LoRAAdapter(contentsOf: directory.url, for: model) }
+        #expect(error?.file == configURL.path && error?.reason.contains("not supported") == true)
+    }
+}

@@ -62,9 +62,13 @@ extension LoRAAdapter {
         let alpha = Float(try fields.optionalDouble("lora_alpha") ?? 8)
         if let bias = try fields.optionalString("bias"), bias != "none" { throw fail(configPath, "bias \"\(bias)\" is not supported (only \"none\")") }
         if try fields.optionalBool("fan_in_fan_out") == true { throw fail(configPath, "fan_in_fan_out true is not supported") }
-        if let saved = fields.value("modules_to_save"), !saved.isNull, saved.arrayValue?.isEmpty == false {
-            throw fail(configPath, "modules_to_save is not supported")
+        // Options that would change the maths are refused by name rather than ignored.
+        for key in ["modules_to_save", "layers_to_transform", "rank_pattern", "alpha_pattern"] {
+            if let value = fields.value(key), !value.isNull, value.arrayValue?.isEmpty != true, value.objectValue?.isEmpty != true {
+                throw fail(configPath, "\(key) is not supported")
+            }
         }
+        if try fields.optionalBool("use_dora") == true { throw fail(configPath, "use_dora (DoRA) is not supported") }
         var targets = Set<LoRATarget>()
         if let list = fields.value("target_modules")?.arrayValue {
             for value in list {
