@@ -29,11 +29,20 @@ struct TokenSampler {
 
     mutating func sample(_ row: UnsafeBufferPointer<Float>, temperature: Float, topK: Int, topP: Float) -> Int {
         if temperature <= 0 { return Self.argmax(row) }
-        // Candidates by descending logit (ties: lower id first, deterministic).
-        var order = Array(0..<row.count)
-        order.sort { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
-        if topK > 0 && topK < order.count { order.removeSubrange(topK...) }
-        let maxLogit = row[order[0]] / temperature
+        // Candidates: the top k by descending logit (partial selection), or all of them,
+        // sorted only when top-p needs the order (ties: lower id first, deterministic).
+        var order: [Int]
+        if topK > 0 && topK < row.count {
+            order = LlamaModel.topIndices(row, count: topK)
+        } else if topP < 1 {
+            order = Array(0..<row.count)
+            order.sort { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
+        } else {
+            order = Array(0..<row.count)
+        }
+        var maxLogit = -Float.infinity
+        for index in order where row[index] > maxLogit { maxLogit = row[index] }
+        maxLogit /= temperature
         var weights = order.map { Double(Foundation.exp(row[$0] / temperature - maxLogit)) }
         let total = weights.reduce(0, +)
         if topP < 1 {
