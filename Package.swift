@@ -40,8 +40,9 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNcursesw"]),
-        // Hugging Face file formats (safetensors, config.json, tokenizer.json); the model later.
-        .target(name: "LLM"),
+        // Hugging Face file formats (safetensors, config.json, tokenizer.json) and the
+        // Llama-family model on the tensor core: forward paths, KV cache, LoRA, generation.
+        .target(name: "LLM", dependencies: ["TensorCore"]),
 
         // The workbench app: state, keymap, a pure update function, pure views, the runner.
         // Talks to the session through `WorkbenchBackend` (the Collate adapter comes later).
@@ -61,6 +62,7 @@ let package = Package(
             name: "collate",
             dependencies: [
                 "TensorCore",
+                "LLM",
                 "Collate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -71,7 +73,7 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CollateTests", dependencies: ["Collate"]),
     ],
     swiftLanguageModes: [.v6]
