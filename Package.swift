@@ -19,6 +19,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "collate", targets: ["collate"]),
+        .executable(name: "collate-bench", targets: ["collate-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,18 @@ let package = Package(
                 "TensorCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // Kernel benchmarks against references run in the same invocation (not a test, not
+        // part of the product CLI). Built with the kernel flags so its timing loop costs nothing.
+        .executableTarget(
+            name: "collate-bench",
+            dependencies: [
+                "TensorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CollateBench",
+            swiftSettings: kernelSettings
         ),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),

@@ -2,18 +2,20 @@
 /// between threads and runs this on each part.
 ///
 ///     for jc in N by NC            B panel  op(B)[pc..<pc+KC, jc..<jc+NC] -> packed (L3)
-///       for pc in K by KC
+///       for pc in K by KC (balanced)
 ///         pack B panel
 ///         for ic in M by MC        A block  op(A)[ic..<ic+MC, pc..<pc+KC] -> packed (L2)
 ///           pack A block
-///           for jr in NC by 16     B strip  KC x 16 (16 KB at KC = 256, stays in L1)
+///           for jr in NC by 16     B strip  KC x 16 (<= 20 KB, stays in L1)
 ///             for ir in MC by 6    microkernel on a 6 x 16 tile of C
 enum GemmBlocking {
-    /// Depth of a packed block: a 256 x 16 B strip is 16 KB, half of the 32 KB L1.
-    static let kc = 256
-    /// Rows of a packed A block: 144 x 256 floats = 144 KB, well inside the 512 KB L2.
+    /// Largest depth of a packed block: a 320 x 16 B strip (20 KB) plus a 320 x 6 A strip
+    /// (7.5 KB) fit the 32 KB L1. K is cut into equal blocks no deeper than this (k = 576
+    /// gives 2 x 288, not 320 + 256), so no short block pays the C write-back for little work.
+    static let kc = 320
+    /// Rows of a packed A block: 144 x 320 floats = 180 KB, well inside the 512 KB L2.
     static let mc = 144
-    /// Columns of a packed B panel: 256 x 4080 floats = 4 MB, inside the shared 32 MB L3.
+    /// Columns of a packed B panel: 320 x 4080 floats = 5 MB, inside the shared 32 MB L3.
     static let nc = 4080
 }
 
@@ -27,7 +29,8 @@ func gemmBlocked(
     accumulate: Bool
 ) {
     let mr = GemmTile.rows, nr = GemmTile.columns
-    let kcMax = min(GemmBlocking.kc, k)
+    let kBlocks = (k + GemmBlocking.kc - 1) / GemmBlocking.kc
+    let kcMax = (k + kBlocks - 1) / kBlocks
     let mcMax = min(GemmBlocking.mc, roundUp(m, mr))
     let ncMax = min(GemmBlocking.nc, roundUp(n, nr))
     let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * 4, alignment: 64)
@@ -41,8 +44,8 @@ func gemmBlocked(
 
     for jc in stride(from: 0, to: n, by: GemmBlocking.nc) {
         let nc = min(GemmBlocking.nc, n - jc)
-        for pc in stride(from: 0, to: k, by: GemmBlocking.kc) {
-            let kc = min(GemmBlocking.kc, k - pc)
+        for pc in stride(from: 0, to: k, by: kcMax) {
+            let kc = min(kcMax, k - pc)
             // Only the first K block may overwrite C; later ones add to it.
             let addToC = accumulate || pc > 0
             let bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc
