@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// How many threads compute kernels use unless told otherwise: `COLLATE_THREADS` from the
@@ -17,8 +16,8 @@ public enum Parallelism {
 ///
 /// One row or one column goes to a streaming matrix-vector kernel (decoding is
 /// `x[1, k] * W^T`); everything else to the packed, cache-blocked SIMD kernel. With
-/// `threads > 1` and enough work, C is cut into `threads` column (or row) slabs that are
-/// computed independently; `threads == 1` never leaves the calling thread.
+/// `threads > 1` and enough work, tiles of C are shared out between up to `threads` threads;
+/// `threads == 1` never leaves the calling thread.
 public func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
@@ -36,39 +35,19 @@ public func gemm(
     }
     // Below ~256K multiply-adds (~5 us) a second thread costs more than it saves.
     let parts = max(1, min(threads, m * n * k / (1 << 18)))
-    let operands = GemmOperands(a: a, b: b, c: c)
-
     if m == 1 || n == 1 {
-        gemvSplit(transA: transA, transB: transB, m: m, n: n, k: k, operands: operands,
-                  lda: lda, ldb: ldb, ldc: ldc, accumulate: accumulate, parts: parts)
-        return
-    }
-    // Slabs of whole tiles along the longer side of C, so each part packs little twice.
-    let splitColumns = n >= m
-    let unit = splitColumns ? GemmTile.columns : GemmTile.rows
-    let length = splitColumns ? n : m
-    let slab = roundUp((length + parts - 1) / parts, unit)
-    let slabs = (length + slab - 1) / slab
-    runParallel(slabs) { part in
-        let start = part * slab, size = min(slab, length - start)
-        let (a, b, c) = (operands.a, operands.b, operands.c)
-        if splitColumns {
-            // Columns start..<start+size of op(B) and C.
-            let bPart = transB ? b + start * ldb : b + start
-            gemmBlocked(transA: transA, transB: transB, m: m, n: size, k: k, a: a, lda: lda,
-                        b: bPart, ldb: ldb, c: c + start, ldc: ldc, accumulate: accumulate)
-        } else {
-            // Rows start..<start+size of op(A) and C.
-            let aPart = transA ? a + start : a + start * lda
-            gemmBlocked(transA: transA, transB: transB, m: size, n: n, k: k, a: aPart, lda: lda,
-                        b: b, ldb: ldb, c: c + start * ldc, ldc: ldc, accumulate: accumulate)
-        }
+        gemvSplit(transA: transA, transB: transB, m: m, n: n, k: k,
+                  operands: GemmPointers(a: a, b: b, c: c), lda: lda, ldb: ldb, ldc: ldc,
+                  accumulate: accumulate, parts: parts)
+    } else {
+        gemmBlocked(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b,
+                    ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, threads: parts)
     }
 }
 
 /// A one-row or one-column GEMM as matrix-vector products, split over the output vector.
 private func gemvSplit(
-    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, operands: GemmOperands,
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, operands: GemmPointers,
     lda: Int, ldb: Int, ldc: Int, accumulate: Bool, parts: Int
 ) {
     let (a, b, c) = (operands.a, operands.b, operands.c)
@@ -89,9 +68,10 @@ private func gemvSplit(
             for p in 0..<k { base[p] = vectorFrom[p * vectorStride] }
             x = UnsafePointer(base)
         }
-        let vector = GemmOperands(a: x, b: matrix, c: c)
-        let chunk = roundUp((length + parts - 1) / parts, 64)
-        runParallel((length + chunk - 1) / chunk) { part in
+        let vector = GemmPointers(a: x, b: matrix, c: c)
+        // A few chunks per thread, handed out dynamically (see runTasks).
+        let chunk = roundUp((length + 3 * parts - 1) / (3 * parts), 64)
+        runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
             let start = part * chunk, size = min(chunk, length - start)
             let out = vector.c + start * outStride
             if dot {
@@ -104,22 +84,4 @@ private func gemvSplit(
             }
         }
     }
-}
-
-/// The three operand pointers of one GEMM, handed to worker threads. Sendable by contract:
-/// the parts of a split GEMM read A and B and write disjoint parts of C, and the caller
-/// keeps all three alive until `gemm` returns.
-struct GemmOperands: @unchecked Sendable {
-    let a: UnsafePointer<Float>
-    let b: UnsafePointer<Float>
-    let c: UnsafeMutablePointer<Float>
-}
-
-/// Runs `body(0..<count)`, in parallel when `count > 1`, and returns when all are done.
-func runParallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
-    if count <= 1 {
-        if count == 1 { body(0) }
-        return
-    }
-    DispatchQueue.concurrentPerform(iterations: count, execute: body)
 }
