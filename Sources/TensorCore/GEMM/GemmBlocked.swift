@@ -14,15 +14,15 @@ enum GemmBlocking {
     /// Largest depth of a packed block: a 320 x 16 B strip (20 KB) plus a 320 x 6 A strip
     /// (7.5 KB) fit the 32 KB L1. K is cut into equal blocks no deeper than this (k = 576
     /// gives 2 x 288, not 320 + 256), so no short block pays the C write-back for little work.
-    static let kc = 320
+    static var kc: Int { 320 }
     /// Rows of a packed A block: 144 x 320 floats = 180 KB, well inside the 512 KB L2.
-    static let mc = 144
+    static var mc: Int { 144 }
     /// Columns of a packed B panel: 320 x 4080 floats = 5 MB, inside the shared 32 MB L3.
-    static let nc = 4080
+    static var nc: Int { 4080 }
     /// B strips packed per packing task.
-    static let stripsPerPackingTask = 8
+    static var stripsPerPackingTask: Int { 8 }
     /// Compute tasks wanted per thread, so a late or preempted thread is made up for.
-    static let tasksPerThread = 3
+    static var tasksPerThread: Int { 3 }
 }
 
 /// C[m, n] (+)= op(A)[m, k] * op(B)[k, n] by packed panels on up to `threads` threads;

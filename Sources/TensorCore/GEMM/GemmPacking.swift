@@ -18,22 +18,34 @@ func gemmPackA(
     while strip < rows {
         let valid = min(mr, rows - strip)
         let target = packed + strip * kc
-        if transA {
-            // A row p holds op(A)[., p] contiguously: copy `valid` floats per p.
-            let source = a + strip
-            for p in 0..<kc {
-                let from = source + p * lda, to = target + p * mr
-                for r in 0..<valid { to[r] = from[r] }
-                for r in valid..<mr { to[r] = 0 }
+        if valid == mr {
+            // Full strip: six reads and six contiguous writes per p, unrolled (about 2x faster
+            // than a variable-length inner loop or six strided passes).
+            if transA {
+                let r0 = a + strip
+                for p in 0..<kc {
+                    let from = r0 + p * lda, to = target + p * mr
+                    to[0] = from[0]; to[1] = from[1]; to[2] = from[2]
+                    to[3] = from[3]; to[4] = from[4]; to[5] = from[5]
+                }
+            } else {
+                let r0 = a + strip * lda, r1 = r0 + lda, r2 = r1 + lda
+                let r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
+                for p in 0..<kc {
+                    let to = target + p * mr
+                    to[0] = r0[p]; to[1] = r1[p]; to[2] = r2[p]
+                    to[3] = r3[p]; to[4] = r4[p]; to[5] = r5[p]
+                }
             }
         } else {
-            // Row r of the strip is contiguous in A: read it, write with stride 6.
-            for r in 0..<valid {
-                let from = a + (strip + r) * lda
-                for p in 0..<kc { target[p * mr + r] = from[p] }
-            }
-            for r in valid..<mr {
-                for p in 0..<kc { target[p * mr + r] = 0 }
+            // The last, partial strip: copy the valid rows, zero the rest.
+            for p in 0..<kc {
+                let to = target + p * mr
+                for r in 0..<valid {
+                    let i = strip + r
+                    to[r] = transA ? a[p * lda + i] : a[i * lda + p]
+                }
+                for r in valid..<mr { to[r] = 0 }
             }
         }
         strip += mr
@@ -55,8 +67,22 @@ func gemmPackB(
     while strip < columns {
         let valid = min(nr, columns - strip)
         let target = packed + strip * kc
-        if transB {
-            // Column j of op(B) is row j of B, contiguous over p: write with stride 16.
+        if transB && valid == nr {
+            // Column j of op(B) is row j of B, contiguous over p. Walking the 16 rows in
+            // lockstep gives one 64-byte store per p: 2-4x faster than 16 strided scalar
+            // stores per p, which mattered for m = 64 (B is packed for only 64 rows of work).
+            let r = b + strip * ldb
+            let l = ldb
+            for p in 0..<kc {
+                let column = SIMD16<Float>(
+                    r[p], r[l + p], r[2 * l + p], r[3 * l + p],
+                    r[4 * l + p], r[5 * l + p], r[6 * l + p], r[7 * l + p],
+                    r[8 * l + p], r[9 * l + p], r[10 * l + p], r[11 * l + p],
+                    r[12 * l + p], r[13 * l + p], r[14 * l + p], r[15 * l + p])
+                UnsafeMutableRawPointer(target + p * nr).storeBytes(of: column, as: SIMD16<Float>.self)
+            }
+        } else if transB {
+            // A partial strip: column j of op(B) is row j of B; write with stride 16.
             for j in 0..<valid {
                 let from = b + (strip + j) * ldb
                 for p in 0..<kc { target[p * nr + j] = from[p] }
