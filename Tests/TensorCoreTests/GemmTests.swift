@@ -21,6 +21,12 @@ import Testing
         Shape(m: 4, n: 5, k: 0),
     ]
 
+    /// Uniform [-1, 1) numbers, enough for the largest operand above (2000 x 303) plus offsets.
+    static let pool: [Float] = {
+        var random = SplitMix(seed: 2024)
+        return (0..<700_000).map { _ in random.nextSigned() }
+    }()
+
     @Test(arguments: shapes)
     func fastMatchesNaive(shape: Shape) {
         var worst: Float = 0
@@ -63,10 +69,12 @@ import Testing
         let (aRows, aCols) = transA ? (s.k, s.m) : (s.m, s.k)
         let (bRows, bCols) = transB ? (s.n, s.k) : (s.k, s.n)
         let lda = aCols + pad, ldb = bCols + pad, ldc = s.n + pad
-        var random = SplitMix(seed: UInt64(s.m * 1_000_003 + s.n * 1009 + s.k))
-        let a = (0..<max(1, aRows * lda)).map { _ in random.nextSigned() }
-        let b = (0..<max(1, bRows * ldb)).map { _ in random.nextSigned() }
-        let initial = (0..<max(1, s.m * ldc)).map { _ in random.nextSigned() }
+        // Operands are slices of one random pool at shape-dependent offsets (generating
+        // fresh numbers per variant is most of the time of this debug-built test).
+        let offset = (s.m * 7 + s.n * 13 + s.k * 17) % 1000
+        let a = Array(Self.pool[offset..<offset + max(1, aRows * lda)])
+        let b = Array(Self.pool[(offset + 1)..<(offset + 1 + max(1, bRows * ldb))])
+        let initial = Array(Self.pool[(offset + 2)..<(offset + 2 + max(1, s.m * ldc))])
         var fast = initial, slow = initial
         gemm(transA: transA, transB: transB, m: s.m, n: s.n, k: s.k, a: a, lda: max(1, lda),
              b: b, ldb: max(1, ldb), c: &fast, ldc: max(1, ldc), accumulate: accumulate,
