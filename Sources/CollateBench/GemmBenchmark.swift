@@ -19,6 +19,9 @@ struct GemmBenchmark: ParsableCommand {
     @Option(help: "Approximate length of one repetition, in seconds.")
     var seconds = 0.1
 
+    @Option(name: .customLong("shape"), help: "Only this shape (MxKxN, one of the list); repeatable.")
+    var shapes: [String] = []
+
     @Option(help: "The numpy reference script.")
     var numpyScript = GemmBenchmark.defaultScript
 
@@ -42,6 +45,10 @@ struct GemmBenchmark: ParsableCommand {
     func validate() throws {
         guard reps >= 5 else { throw ValidationError("--reps must be at least 5") }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        let known = Set(Self.cases.map(\.shape))
+        for shape in shapes where !known.contains(shape) {
+            throw ValidationError("unknown --shape \(shape); known: \(Self.cases.map(\.shape).joined(separator: ", "))")
+        }
     }
 
     func run() throws {
@@ -59,7 +66,7 @@ struct GemmBenchmark: ParsableCommand {
                 reference = nil
                 note("numpy reference unavailable (\(error)); printing our figures alone")
             }
-            for testCase in Self.cases {
+            for testCase in Self.cases where shapes.isEmpty || shapes.contains(testCase.shape) {
                 try measure(testCase, threads: threads, reference: reference)
             }
         }
