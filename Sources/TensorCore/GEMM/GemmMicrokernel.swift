@@ -29,12 +29,12 @@ func gemmMicrokernel6x16(
     var b = UnsafeRawPointer(bStrip)
     for _ in 0..<kc {
         let row = b.load(as: SIMD16<Float>.self)
-        c0.addProduct(a[0], row)
-        c1.addProduct(a[1], row)
-        c2.addProduct(a[2], row)
-        c3.addProduct(a[3], row)
-        c4.addProduct(a[4], row)
-        c5.addProduct(a[5], row)
+        multiplyAdd(&c0, a[0], row)
+        multiplyAdd(&c1, a[1], row)
+        multiplyAdd(&c2, a[2], row)
+        multiplyAdd(&c3, a[3], row)
+        multiplyAdd(&c4, a[4], row)
+        multiplyAdd(&c5, a[5], row)
         a += 6
         b += 64
     }
@@ -79,4 +79,26 @@ func gemmMicrokernelEdge(
             }
         }
     }
+}
+
+/// acc += x * y lane by lane: one fused multiply-add instruction per register when the CPU
+/// has FMA (the native build); in a portable build (`COLLATE_PORTABLE`, baseline x86-64
+/// without FMA) a multiply and an add, because a fused one would be a libm call per lane.
+@inline(__always)
+func multiplyAdd(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+    #if COLLATE_PORTABLE
+    acc += x * y
+    #else
+    acc.addProduct(x, y)
+    #endif
+}
+
+/// acc += x * y with a scalar x broadcast to every lane (see the SIMD16 overload).
+@inline(__always)
+func multiplyAdd(_ acc: inout SIMD16<Float>, _ x: Float, _ y: SIMD16<Float>) {
+    #if COLLATE_PORTABLE
+    acc += x * y
+    #else
+    acc.addProduct(x, y)
+    #endif
 }

@@ -18,10 +18,10 @@ func gemvDotRows(
         var p = 0
         while p < vectorK {
             let xv = load16(x + p)
-            s0.addProduct(xv, load16(r0 + p))
-            s1.addProduct(xv, load16(r1 + p))
-            s2.addProduct(xv, load16(r2 + p))
-            s3.addProduct(xv, load16(r3 + p))
+            multiplyAdd(&s0, xv, load16(r0 + p))
+            multiplyAdd(&s1, xv, load16(r1 + p))
+            multiplyAdd(&s2, xv, load16(r2 + p))
+            multiplyAdd(&s3, xv, load16(r3 + p))
             p += 16
         }
         var d0 = s0.sum(), d1 = s1.sum(), d2 = s2.sum(), d3 = s3.sum()
@@ -40,7 +40,7 @@ func gemvDotRows(
         var s = SIMD16<Float>()
         var p = 0
         while p < vectorK {
-            s.addProduct(load16(x + p), load16(r + p))
+            multiplyAdd(&s, load16(x + p), load16(r + p))
             p += 16
         }
         var d = s.sum()
@@ -66,10 +66,10 @@ func gemvCombineRows(
         var row = rows + j
         for p in 0..<k {
             let xv = SIMD16<Float>(repeating: x[p])
-            s0.addProduct(xv, load16(row))
-            s1.addProduct(xv, load16(row + 16))
-            s2.addProduct(xv, load16(row + 32))
-            s3.addProduct(xv, load16(row + 48))
+            multiplyAdd(&s0, xv, load16(row))
+            multiplyAdd(&s1, xv, load16(row + 16))
+            multiplyAdd(&s2, xv, load16(row + 32))
+            multiplyAdd(&s3, xv, load16(row + 48))
             row += ldr
         }
         put(s0, out + j * outStride, outStride, accumulate)
@@ -82,7 +82,7 @@ func gemvCombineRows(
         var s = SIMD16<Float>()
         var row = rows + j
         for p in 0..<k {
-            s.addProduct(SIMD16<Float>(repeating: x[p]), load16(row))
+            multiplyAdd(&s, SIMD16<Float>(repeating: x[p]), load16(row))
             row += ldr
         }
         put(s, out + j * outStride, outStride, accumulate)
