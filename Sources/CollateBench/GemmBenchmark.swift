@@ -42,6 +42,9 @@ struct GemmBenchmark: ParsableCommand {
         + [Case(m: 1, k: 576, n: 1536, transB: true), Case(m: 64, k: 576, n: 576, transB: true),
            Case(m: 512, k: 576, n: 1536, transB: true), Case(m: 512, k: 1536, n: 576, transB: true)]
 
+    /// Microseconds to wait after a multi-threaded reference repetition (see `measure`).
+    static let referenceSpinSettle: UInt32 = 200_000
+
     func validate() throws {
         guard reps >= 5 else { throw ValidationError("--reps must be at least 5") }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
@@ -108,6 +111,9 @@ struct GemmBenchmark: ParsableCommand {
             if let r = reference {
                 referenceTimes.append(
                     try r.secondsPerCall(m: t.m, k: t.k, n: t.n, transB: t.transB, seconds: seconds))
+                // OpenBLAS worker threads busy-wait ~0.1 s (2^28 cycles) after a call before
+                // they sleep; timing ours at once would race them for the second core.
+                if threads > 1 { usleep(Self.referenceSpinSettle) }
             }
         }
         report(t, threads: threads, ours: rates(t, oursTimes),
