@@ -12,13 +12,17 @@ let portable = environment["COLLATE_PORTABLE"] == "1"
 let checked = environment["COLLATE_CHECKED"] == "1"
 var kernelFlags: [String] = [checked ? "-O" : "-Ounchecked"]
 if !portable { kernelFlags += ["-target-cpu", "native"] }
+// Portable builds have no FMA instruction to rely on: the kernels then multiply and add
+// separately (a software fma per lane is ~50x slower than SSE mul + add).
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(kernelFlags)]
+    + (portable ? [.define("COLLATE_PORTABLE")] : [])
 
 let package = Package(
     name: "collate",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "collate", targets: ["collate"]),
+        .executable(name: "collate-bench", targets: ["collate-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,18 +44,21 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNcursesw"]),
-        // Hugging Face file formats (safetensors, config.json, tokenizer.json); the model later.
-        .target(name: "LLM"),
+        // Hugging Face file formats (safetensors, config.json, tokenizer.json) and the
+        // Llama-family model on the tensor core: forward paths, KV cache, LoRA, generation.
+        .target(name: "LLM", dependencies: ["TensorCore"]),
 
         // The workbench app: state, keymap, a pure update function, pure views, the runner.
         // Talks to the session through `WorkbenchBackend` (the Collate adapter comes later).
         .target(name: "Workbench", dependencies: ["TUIKit"]),
         // The method: sessions (manifest + SQLite store), task data, scoring, pairs, labels,
-        // the DPO loss. Knows nothing of terminals.
+        // the DPO loss and trainer (a provider = the Llama model + a LoRA adapter). Knows
+        // nothing of terminals.
         .target(
             name: "Collate",
             dependencies: [
                 "TensorCore",
+                "LLM",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -62,9 +69,22 @@ let package = Package(
             name: "collate",
             dependencies: [
                 "TensorCore",
+                "LLM",
                 "Collate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // Kernel benchmarks against references run in the same invocation (not a test, not
+        // part of the product CLI). Built with the kernel flags so its timing loop costs nothing.
+        .executableTarget(
+            name: "collate-bench",
+            dependencies: [
+                "TensorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CollateBench",
+            swiftSettings: kernelSettings
         ),
 
         // Test harness, not shipped: a tiny differentiable preference policy (CollateToyPolicy)
@@ -87,8 +107,8 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM"]),
-        .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "CollateToyPolicy"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "LLM", "CollateToyPolicy"]),
     ],
     swiftLanguageModes: [.v6]
 )

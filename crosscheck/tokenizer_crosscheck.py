@@ -3,7 +3,9 @@
 
 For each pre-tokenizer form real checkpoints use (GPT-2 ByteLevel, Llama 3 and Qwen2 Split
 patterns, SmolLM2 Digits + ByteLevel) this trains a tiny byte-level BPE on a mixed corpus,
-saves its tokenizer.json, and records HF's ids for a set of texts (Japanese, emoji, digit
+saves its tokenizer.json, and records HF's ids for a set of texts; a sixth form is the
+tokenizer.json our own Swift BPETrainer wrote (Tests/LLMTests/Fixtures/trained-tokenizer.json),
+read by HF as it is (Japanese, emoji, digit
 runs, contractions, whitespace, special tokens in the middle). The Swift test
 `TokenizerCrosscheckTests` loads the same files and compares ids exactly.
 
@@ -14,6 +16,7 @@ environment variable COLLATE_TOKENIZER_CROSSCHECK_DIR points the test elsewhere)
 """
 import json
 import os
+import shutil
 import sys
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
@@ -71,6 +74,12 @@ def random_texts(count, seed=1234):
 
 
 TEXTS += random_texts(300)
+# The demo task's text: digits one per token under the trained tokenizer's pre-tokenizer.
+TEXTS += [
+    "Q: Tom has 3 apples and buys 12 more. How many apples does he have?\nR:\n",
+    "Tom has 3 + 12 = 15 apples.\nHe gives away 15 / 5 = 3 apples.\n#### 3",
+    "Ana spends 4 * 27 = 108 dollars.<|endoftext|>Q: 999 - 1 = 998?\nA:\n998<|endoftext|>",
+]
 # Long pieces (past the Swift side's scan limit, merged through its heap).
 TEXTS += ["1234567890" * 30, " " * 150 + "x", "the" * 80, "日本" * 60, "\n" * 100 + "end", "😀" * 40]
 
@@ -86,6 +95,12 @@ def byte_level_bpe(pre_tokenizer, *, normalizer=None, ignore_merges=False, speci
         show_progress=False)
     tokenizer.train_from_iterator(CORPUS, trainer)
     return tokenizer
+
+
+# A tokenizer trained by our own BPETrainer (Swift), committed as a test fixture: HF must
+# read our file and give the ids our loader gives. Copied as it is, never re-saved by HF.
+TRAINED_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "LLMTests", "Fixtures",
+                               "trained-tokenizer.json")
 
 
 def forms():
@@ -115,6 +130,7 @@ def forms():
         pre_tokenizers.Digits(individual_digits=True),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
     ])), "strings"
+    yield "collate_trained", Tokenizer.from_file(TRAINED_FIXTURE), "ours"
 
 
 def main():
@@ -124,7 +140,10 @@ def main():
         folder = os.path.join(out, name)
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, "tokenizer.json")
-        tokenizer.save(path)
+        if merge_spelling == "ours":
+            shutil.copyfile(TRAINED_FIXTURE, path)
+        else:
+            tokenizer.save(path)
         if merge_spelling == "strings":
             # The older "a b" spelling, as pre-0.20 files have it; HF must still read it the same.
             with open(path, encoding="utf-8") as f:

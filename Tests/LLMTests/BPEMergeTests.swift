@@ -1,4 +1,5 @@
 import Testing
+import TensorCore
 @testable import LLM
 
 @Suite struct BPEMergeTests {
@@ -11,7 +12,7 @@ import Testing
     @Test func heapAndScanAgreeOnRandomPieces() throws {
         let model = try fixture.tokenizer().model
         let (a, b) = (fixture.id("a"), fixture.id("b"))
-        var generator = SplitMix64(seed: 11)
+        var generator = SplitMix64(state: 11)
         for _ in 0..<300 {
             let length = Int(generator.next() % 120)
             let ids = (0..<length).map { _ in generator.next() % 2 == 0 ? a : b }

@@ -14,7 +14,7 @@ import Testing
         return root.appendingPathComponent(".build/crosscheck-tokenizers")
     }()
 
-    static let forms = ["gpt2", "gpt2_prefix_space", "llama3", "qwen2", "smollm2"]
+    static let forms = ["gpt2", "gpt2_prefix_space", "llama3", "qwen2", "smollm2", "collate_trained"]
 
     static var available: Bool {
         FileManager.default.fileExists(atPath: directory.appendingPathComponent("gpt2/cases.json").path)

@@ -16,7 +16,7 @@ import Testing
         // 1 + 3 * 2^-8 ties up to 1 + 2^-6.
         let values: [Float] = [1, 1 + 1.0 / 256, 1 + 3.0 / 256, -2, .nan]
         let x = Tensor(values)
-        let bits = x.scalars.map(Tensor.bfloat16Bits)
+        let bits = x.scalars.map(HalfPrecision.bf16(from:))
         #expect(Array(bits[0..<4]) == [0x3F80, 0x3F80, 0x3F82, 0xC000])
         #expect(Float(bitPattern: UInt32(bits[4]) << 16).isNaN)
         let bytes = x.littleEndianBytes(encoding: .bfloat16)
@@ -26,15 +26,15 @@ import Testing
     }
 
     @Test func float16KnownValuesAllFiniteHalvesRoundTrip() throws {
-        #expect(Tensor.halfBits(1) == 0x3C00 && Tensor.halfBits(-2) == 0xC000)
-        #expect(Tensor.halfBits(65504) == 0x7BFF && Tensor.halfBits(70000) == 0x7C00)
-        #expect(Tensor.halfBits(Float(bitPattern: 0x3380_0000)) == 0x0001)      // 2^-24, smallest subnormal
-        #expect(Tensor.floatFromHalfBits(0x3555) == 0.333251953125)
+        #expect(HalfPrecision.f16(from: 1) == 0x3C00 && HalfPrecision.f16(from: -2) == 0xC000)
+        #expect(HalfPrecision.f16(from: 65504) == 0x7BFF && HalfPrecision.f16(from: 70000) == 0x7C00)
+        #expect(HalfPrecision.f16(from: Float(bitPattern: 0x3380_0000)) == 0x0001)      // 2^-24, smallest subnormal
+        #expect(HalfPrecision.float(fromF16: 0x3555) == 0.333251953125)
         // Every finite half widens and narrows back to itself.
         for h in UInt16(0)...UInt16(0xFFFF) where (h >> 10) & 0x1F != 0x1F {
-            let f = Tensor.floatFromHalfBits(h)
-            #expect(Tensor.halfBits(f) == h, "half \(h)")
-            if Tensor.halfBits(f) != h { break }
+            let f = HalfPrecision.float(fromF16: h)
+            #expect(HalfPrecision.f16(from: f) == h, "half \(h)")
+            if HalfPrecision.f16(from: f) != h { break }
         }
         let small: [Float] = [0.1, -1000, 6e-8]
         let x = Tensor(small)

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// A memory-mapped, validated safetensors file. Tensor bytes stay in the mapping: `floats`
 /// copies (and widens) one tensor, `withRawBytes` hands out the mapped bytes so 16-bit

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// A tensor to be written: its values as floats (converted to `dtype` on write) or as raw
 /// little-endian bytes already in `dtype`.

@@ -1,5 +1,5 @@
 import Testing
-@testable import LLM
+@testable import TensorCore
 
 @Suite struct HalfPrecisionTests {
     @Test func f16SpecialValues() {
@@ -50,7 +50,7 @@ import Testing
             let theirs = Float(Float16(bitPattern: bits))
             #expect(ours.bitPattern == theirs.bitPattern || (ours.isNaN && theirs.isNaN))
         }
-        var generator = SplitMix64(seed: 7)
+        var generator = SplitMix64(state: 7)
         for _ in 0..<20_000 {
             let value = Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()))
             if value.isNaN { continue }
@@ -82,20 +82,5 @@ import Testing
         #expect(HalfPrecision.bf16(from: 1 + 0x1.8p-8) == 0x3F81)  // above the tie
         #expect(HalfPrecision.bf16(from: 3.0) == 0x4040)
         #expect(HalfPrecision.float(fromBF16: 0x4040) == 3.0)
-    }
-}
-
-/// A tiny deterministic generator for test inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

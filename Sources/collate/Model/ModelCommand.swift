@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import LLM
+
+/// `collate model ...`: run a Hugging Face checkpoint directly (machine-readable output for
+/// scripts, the cross-check and the TUI's tests).
+struct ModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Inspect, tokenize with, score with and generate with a Hugging Face model directory.",
+        subcommands: [ModelInfoCommand.self, ModelTokenizeCommand.self, ModelLogprobsCommand.self, ModelGenerateCommand.self])
+}
+
+/// The model directory argument and the optional adapter, shared by the subcommands.
+struct ModelOptions: ParsableArguments {
+    @Argument(help: "A Hugging Face model directory (config.json, tokenizer.json, *.safetensors).")
+    var directory: String
+
+    @Option(help: "A PEFT LoRA adapter directory to apply.")
+    var adapter: String?
+
+    func open() throws -> ModelDirectory {
+        try ModelDirectory(url: URL(fileURLWithPath: directory))
+    }
+
+    /// The model with the adapter (if any) registered as "adapter"; returns its name.
+    func load() throws -> (ModelDirectory, LlamaModel, String?) {
+        let opened = try open()
+        var model = try LlamaModel(directory: opened)
+        guard let adapter else { return (opened, model, nil) }
+        model.adapters["adapter"] = try LoRAAdapter(contentsOf: URL(fileURLWithPath: adapter), for: model)
+        return (opened, model, "adapter")
+    }
+}
+
+extension LlamaModel {
+    /// Refuses ids the model cannot run: beyond its vocabulary (a tokenizer.json that does not
+    /// belong to config.json) or longer than its context.
+    func checkRunnable(_ ids: [Int], directory: String, extra: Int = 0) throws {
+        if let bad = ids.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
+            throw ValidationError("\(directory)/tokenizer.json: token id \(bad) is outside config.json's vocab_size \(config.vocabSize)")
+        }
+        guard ids.count + extra <= contextLength else {
+            throw ValidationError("\(ids.count) tokens (+\(extra) to generate) exceed the context of \(contextLength) positions")
+        }
+    }
+}
+
+/// JSON text of simple values, keys in the order given.
+enum JSONOut {
+    static func object(_ entries: [(String, JSONValue)]) -> String {
+        JSONWriter.string(.object(JSONObject(entries.map { (key: $0.0, value: $0.1) })))
+    }
+
+    static func floats(_ values: [Float?]) -> JSONValue {
+        .array(values.map { $0.map { .double(Double($0)) } ?? .null })
+    }
+
+    static func ints(_ values: [Int]) -> JSONValue { .array(values.map { .int($0) }) }
+}
+
+struct ModelInfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "Architecture, parameters, dtype, vocabulary and context.")
+    @OptionGroup var model: ModelOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let opened = try model.open()
+        let config = opened.config
+        let dtypes = Set(try opened.layout.tensors.map { try opened.weights.info($0.name).dtype.rawValue }).sorted()
+        let entries: [(String, JSONValue)] = [
+            ("architecture", .string(config.modelType.causalLMArchitecture)),
+            ("model_type", .string(config.modelType.rawValue)),
+            ("parameters", .int(opened.layout.parameterCount)),
+            ("dtype", .string(dtypes.joined(separator: ","))),
+            ("vocab_size", .int(config.vocabSize)),
+            ("context", .int(config.maxPositionEmbeddings)),
+            ("hidden_size", .int(config.hiddenSize)),
+            ("layers", .int(config.numHiddenLayers)),
+            ("heads", .int(config.numAttentionHeads)),
+            ("kv_heads", .int(config.numKeyValueHeads)),
+            ("tied_embeddings", .bool(config.tieWordEmbeddings)),
+            ("qkv_bias", .bool(opened.layout.hasQKVBias)),
+        ]
+        if json {
+            print(JSONOut.object(entries))
+        } else {
+            for (key, value) in entries { print("\(key): \(JSONWriter.string(value))") }
+        }
+    }
+}
+
+struct ModelTokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tokenize", abstract: "Token ids of a text, as JSON.")
+    @OptionGroup var model: ModelOptions
+    @Option(help: "The text, used as given.") var text: String
+    @Flag(help: "Add the special tokens of the tokenizer's post-processor (BOS).") var bos = false
+    @Flag(help: "Print JSON (the default and only format).") var json = false
+
+    func run() throws {
+        let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: model.directory).appendingPathComponent("tokenizer.json"))
+        print(JSONOut.object([("ids", JSONOut.ints(tokenizer.encode(text, addSpecialTokens: bos)))]))
+    }
+}
