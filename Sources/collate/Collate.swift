@@ -9,7 +9,7 @@ struct Collate: ParsableCommand {
         discussion: "The workbench screens are not built yet; the tensor core underneath is.",
         subcommands: [
             InitCommand.self, ImportCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self,
-            ExportCommand.self, ImportMetricsCommand.self, DemoCommand.self, ModelCommand.self,
+            TrainCommand.self, ExportCommand.self, ImportMetricsCommand.self, DemoCommand.self, ModelCommand.self,
         ]
     )
 }

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Collate
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "DPO on the effective labels: each provider on the pairs of its partition.",
+        discussion: """
+            Base: mift/ when the MIFT stage wrote it, else the manifest's model. Each provider starts \
+            from adapters/iteration-<I-1>/provider-<P>/ (its reference, whose log-probs are computed \
+            once and stored) and is saved to adapters/iteration-<I>/provider-<P>/ (PEFT). Settings: \
+            [dpo] and [seeds] training. Checkpoints every checkpoint_every steps; rerun after a kill \
+            or a NaN stop to resume from the last one (same seed and COLLATE_THREADS: bitwise the \
+            weights of an uninterrupted run).
+            """)
+
+    @OptionGroup var session: SessionOptions
+
+    @Option(help: "Iteration (default: 1).")
+    var iteration = 1
+
+    @Option(help: "Train only this provider (default: every provider in turn).")
+    var provider: Int?
+
+    @Option(help: "Stop after this many optimiser steps (overrides [dpo] max_steps).")
+    var steps: Int?
+
+    @Flag(help: "Start from a fresh LoRA adapter (B = 0) when the provider has no adapter from the previous iteration.")
+    var freshAdapter = false
+
+    func run() throws {
+        let opened = try Session.open(try session.location())
+        let count = opened.manifest.effectiveProviderCount
+        if let provider, !(1...count).contains(provider) {
+            throw ValidationError("provider \(provider) is not in 1...\(count)")
+        }
+        guard iteration >= 1 else { throw ValidationError("iterations start at 1") }
+        var failed = false
+        for provider in provider.map({ [$0] }) ?? Array(1...count) {
+            let options = TrainStage.Options(iteration: iteration, provider: provider, maxSteps: steps,
+                                             freshAdapterWhenMissing: freshAdapter)
+            let result = try TrainStage.run(session: opened, options: options) { event in
+                if let line = Self.line(event, provider: provider) { print(line) }
+                return .proceed
+            }
+            switch result {
+            case .noPairs:
+                print("provider \(provider): no pairs to train on in iteration \(iteration)")
+            case .trained(.failed(_, _, let message), _, _):
+                FileHandle.standardError.write(Data("provider \(provider): \(message)\n".utf8))
+                failed = true
+            case .trained(.finished(_, let steps), let pairs, let adapter):
+                print("provider \(provider): \(steps) steps on \(pairs) pairs done"
+                      + (adapter.map { ", adapter saved to \($0.path)" } ?? ""))
+            case .trained(.stopped(_, let step), _, _):
+                print("provider \(provider): stopped after step \(step); run train again to resume")
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+
+    static func line(_ event: TrainingEvent, provider: Int) -> String? {
+        switch event {
+        case .started(let run, let from, let total):
+            return "provider \(provider): run \(run) " + (from == 0 ? "started" : "resumed at step \(from)") + ", \(total) steps"
+        case .referenceReady(let computed, let stored):
+            return "provider \(provider): reference log-probs computed for \(computed) pairs (\(stored) already stored)"
+        case .step(let m):
+            func f(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
+            return "provider \(provider): step \(m.step) loss \(f(m.loss)) margins \(f(m.rewardsMargins)) "
+                + "accuracies \(f(m.rewardsAccuracies)) grad_norm \(f(m.gradNorm)) lr \(m.learningRate.map { String(format: "%.3g", $0) } ?? "-")"
+        case .checkpoint(let step, let path):
+            return "provider \(provider): checkpoint at step \(step): \(path)"
+        case .stopped, .finished, .failed:
+            return nil
+        }
+    }
+}
