@@ -41,23 +41,29 @@ struct TrainCommand: ParsableCommand {
             let options = TrainStage.Options(iteration: iteration, provider: provider, maxSteps: steps,
                                              freshAdapterWhenMissing: freshAdapter)
             let result = try TrainStage.run(session: opened, options: options) { event in
-                if let line = Self.line(event, provider: provider) { print(line) }
+                if let line = Self.line(event, provider: provider) { Self.emit(line) }
                 return .proceed
             }
             switch result {
             case .noPairs:
-                print("provider \(provider): no pairs to train on in iteration \(iteration)")
+                Self.emit("provider \(provider): no pairs to train on in iteration \(iteration)")
             case .trained(.failed(_, _, let message), _, _):
                 FileHandle.standardError.write(Data("provider \(provider): \(message)\n".utf8))
                 failed = true
             case .trained(.finished(_, let steps), let pairs, let adapter):
-                print("provider \(provider): \(steps) steps on \(pairs) pairs done"
-                      + (adapter.map { ", adapter saved to \($0.path)" } ?? ""))
+                Self.emit("provider \(provider): \(steps) steps on \(pairs) pairs done"
+                          + (adapter.map { ", adapter saved to \($0.path)" } ?? ""))
             case .trained(.stopped(_, let step), _, _):
-                print("provider \(provider): stopped after step \(step); run train again to resume")
+                Self.emit("provider \(provider): stopped after step \(step); run train again to resume")
             }
         }
         if failed { throw ExitCode.failure }
+    }
+
+    /// One line straight to the file descriptor: a reader of a pipe (a test, a log) sees each
+    /// step as it happens, and nothing waits in a buffer when the process is killed.
+    static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     static func line(_ event: TrainingEvent, provider: Int) -> String? {
