@@ -40,8 +40,10 @@ struct TrainCommand: ParsableCommand {
         for provider in provider.map({ [$0] }) ?? Array(1...count) {
             let options = TrainStage.Options(iteration: iteration, provider: provider, maxSteps: steps,
                                              freshAdapterWhenMissing: freshAdapter)
+            var progress = TrainProgress()
             let result = try TrainStage.run(session: opened, options: options) { event in
-                if let line = Self.line(event, provider: provider) { Self.emit(line) }
+                progress.observe(event)
+                if let line = Self.line(event, provider: provider, progress: progress) { Self.emit(line) }
                 return .proceed
             }
             switch result {
@@ -66,7 +68,7 @@ struct TrainCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    static func line(_ event: TrainingEvent, provider: Int) -> String? {
+    static func line(_ event: TrainingEvent, provider: Int, progress: TrainProgress) -> String? {
         switch event {
         case .started(let run, let from, let total):
             return "provider \(provider): run \(run) " + (from == 0 ? "started" : "resumed at step \(from)") + ", \(total) steps"
@@ -74,12 +76,37 @@ struct TrainCommand: ParsableCommand {
             return "provider \(provider): reference log-probs computed for \(computed) pairs (\(stored) already stored)"
         case .step(let m):
             func f(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
-            return "provider \(provider): step \(m.step) loss \(f(m.loss)) margins \(f(m.rewardsMargins)) "
-                + "accuracies \(f(m.rewardsAccuracies)) grad_norm \(f(m.gradNorm)) lr \(m.learningRate.map { String(format: "%.3g", $0) } ?? "-")"
+            return "provider \(provider): step \(m.step)/\(progress.totalSteps) loss \(f(m.loss)) margins \(f(m.rewardsMargins)) "
+                + "accuracies \(f(m.rewardsAccuracies)) grad_norm \(f(m.gradNorm)) "
+                + "lr \(m.learningRate.map { String(format: "%.3g", $0) } ?? "-")" + progress.rateAndETA(after: m.step)
         case .checkpoint(let step, let path):
             return "provider \(provider): checkpoint at step \(step): \(path)"
         case .stopped, .finished, .failed:
             return nil
         }
+    }
+}
+
+/// Steps per second since this process started or resumed the run, and the time left.
+struct TrainProgress {
+    private(set) var totalSteps = 0
+    private var firstStep = 0
+    private var started = Date()
+
+    mutating func observe(_ event: TrainingEvent) {
+        if case .started(_, let from, let total) = event {
+            totalSteps = total
+            firstStep = from
+            started = Date()
+        }
+    }
+
+    /// ", 2.10 steps/s, ETA 0:42" (empty before the first step is timed).
+    func rateAndETA(after step: Int, now: Date = Date()) -> String {
+        let done = step - firstStep, elapsed = now.timeIntervalSince(started)
+        guard done > 0, elapsed > 0 else { return "" }
+        let rate = Double(done) / elapsed
+        let left = Int((Double(totalSteps - step) / rate).rounded())
+        return String(format: ", %.2f steps/s, ETA %d:%02d", rate, left / 60, left % 60)
     }
 }

@@ -69,6 +69,17 @@ extension DPOTrainer {
         "checkpoints/dpo-run-\(runID)/step-\(String(format: "%06d", step)).ckpt"
     }
 
+    /// Removes checkpoint files a killed process left half-written (`.step-*.ckpt.<pid>.tmp`):
+    /// they were never renamed into place, so nothing refers to them.
+    func removeStaleTemporaryCheckpoints(runID: Int64) {
+        let directory = sessionFolder.appendingPathComponent(checkpointPath(runID: runID, step: 0))
+            .deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
     /// Writes the state after `state.step` steps (temp file, flush, rename), then records it.
     func saveCheckpoint(runID: Int64, state: RunState, optimizer: AdamW) throws -> String {
         let path = checkpointPath(runID: runID, step: state.step)

@@ -80,6 +80,7 @@ public final class DPOTrainer {
         let totalSteps = configuration.totalSteps(pairCount: pairs.count)
         let run = try openRun(totalSteps: totalSteps)
         guard let runID = run.id else { throw StoreError.corrupt("a run without an id") }
+        removeStaleTemporaryCheckpoints(runID: runID)
         do {
             let references = try referenceLogprobs(runID: runID, onEvent: onEvent)
             let parameters = namedParameters

@@ -47,7 +47,7 @@ import Darwin
         let (first, pipe) = process(arguments, sessions: killed.location.sessionsDirectory)
         try first.run()
         var seen = ""
-        while !seen.contains("step 3 loss") {
+        while !seen.contains("step 3/24 loss") {
             let chunk = pipe.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)

@@ -114,11 +114,11 @@ extension LlamaTrainingTests {
         let trained = try run(["train", "tiny", "--steps", "2", "--fresh-adapter"])
         #expect(trained.status == 0, "\(trained.output)")
         for provider in 1...2 {
-            #expect(trained.output.contains("provider \(provider): step 2 loss"), "\(trained.output)")
+            #expect(trained.output.contains("provider \(provider): step 2/2 loss"), "\(trained.output)")
             let adapter = ProviderAdapters.directory(session.location, iteration: 1, provider: provider)
             #expect(FileManager.default.fileExists(atPath: adapter.appendingPathComponent("adapter_model.safetensors").path))
         }
-        #expect(trained.output.contains("provider 1: step 1 loss 0.6931 margins 0.0000 accuracies 0.0000"), "\(trained.output)")
+        #expect(trained.output.contains("provider 1: step 1/2 loss 0.6931 margins 0.0000 accuracies 0.0000"), "\(trained.output)")
         let bad = try run(["train", "tiny", "--provider", "3"])
         #expect(bad.status != 0 && bad.output.contains("provider 3 is not in 1...2"), "\(bad.output)")
     }

@@ -134,3 +134,26 @@ import TensorCore
         }
     }
 }
+
+extension TrainingFailureTests {
+    /// A half-written checkpoint left by a kill (a temporary name, never renamed) is ignored and
+    /// removed when the run resumes.
+    @Test func halfWrittenCheckpointOfAKilledRunIsRemoved() throws {
+        let setup = try ToyTrainingSetup()
+        defer { setup.directory.remove() }
+        _ = try setup.trainer(freshToyPolicy(), ToyTrainingSetup.configuration()).run { event in
+            if case .step(let metric) = event, metric.step == 2 { return .stop }
+            return .proceed
+        }
+        let directory = setup.directory.url.appendingPathComponent("checkpoints/dpo-run-1")
+        try Data([1, 2, 3]).write(to: directory.appendingPathComponent(".step-000003.ckpt.4242.tmp"))
+        var started: TrainingEvent?
+        #expect(try setup.trainer(freshToyPolicy(), ToyTrainingSetup.configuration()).run { event in
+            if case .started = event { started = event }
+            return .proceed
+        } == .finished(runID: 1, steps: 6))
+        #expect(started == .started(runID: 1, fromStep: 2, totalSteps: 6))
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names == ["step-000002.ckpt", "step-000004.ckpt", "step-000006.ckpt"])  // every 2 steps
+    }
+}
