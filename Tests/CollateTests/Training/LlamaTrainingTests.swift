@@ -123,3 +123,36 @@ extension LlamaTrainingTests {
         #expect(bad.status != 0 && bad.output.contains("provider 3 is not in 1...2"), "\(bad.output)")
     }
 }
+
+extension LlamaTrainingTests {
+    /// Issue 4, Must hold, on the tiny Llama: a few DPO steps raise the margins and the
+    /// accuracy over the training pairs (measured with the saved adapter against the stored
+    /// reference log-probs).
+    @Test func aFewStepsOnTheTinyLlamaRaiseMarginsAndAccuracies() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let session = try TinyLlama.session(
+            in: directory, dpo: "learning_rate = 0.02\nepochs = 1\nmax_steps = 10\nbatch_size = 2\ncheckpoint_every = 5")
+        let result = try TrainStage.run(session: session, options: .init(iteration: 1, provider: 1, freshAdapterWhenMissing: true))
+        guard case .trained(.finished(let runID, 10), 4, let saved?) = result else { Issue.record("\(result)"); return }
+        var model = TinyLlama.model()
+        model.adapters["trained"] = try LoRAAdapter(contentsOf: saved, for: model)
+        let tokenizer = try Tokenizer(json: try TinyLlama.tokenizerJSON)
+        let pairs = try SessionPreferencePairs.pairs(session: session, iteration: 1, provider: 1)
+        let references = try session.store.referenceLogprobs(iteration: 1, provider: 1)
+        let beta = session.manifest.dpo.beta
+        var margins: [Double] = []
+        for pair in pairs {
+            let scores = try model.scoreCompletions([(prompt: pair.prompt, completion: pair.chosen),
+                                                     (prompt: pair.prompt, completion: pair.rejected)],
+                                                    tokenizer: tokenizer, adapter: "trained")
+            let reference = try #require(references[pair.id])
+            margins.append(beta * ((scores[0].sum - reference.chosenLogp) - (scores[1].sum - reference.rejectedLogp)))
+        }
+        #expect(margins.allSatisfy { $0 > 0 }, "margins \(margins)")
+        let metrics = try session.store.metrics(runID: runID)
+        #expect(metrics[0].rewardsMargins == 0 && metrics[0].rewardsAccuracies == 0)
+        #expect((metrics.last?.rewardsMargins ?? 0) > 0 && metrics.last?.rewardsAccuracies == 1)
+        #expect((metrics.last?.loss ?? 1) < log(2.0))
+    }
+}
