@@ -96,7 +96,8 @@ public final class DPOTrainer {
             return try train(runID: runID, from: state, totalSteps: totalSteps, references: references,
                              optimizer: optimizer, onEvent: onEvent)
         } catch {
-            try? store.finishRun(id: runID, status: .failed, message: "\(error)")
+            // A finished run stays finished (its adapter was saved); others are marked failed.
+            if run.status != .finished { try? store.finishRun(id: runID, status: .failed, message: "\(error)") }
             throw error
         }
     }

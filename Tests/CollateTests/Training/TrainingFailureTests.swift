@@ -157,3 +157,17 @@ extension TrainingFailureTests {
         #expect(names == ["step-000002.ckpt", "step-000004.ckpt", "step-000006.ckpt"])  // every 2 steps
     }
 }
+
+extension TrainingFailureTests {
+    /// Pairs that changed after a run finished: an error that says so, and the run stays finished.
+    @Test func changedPairsAfterAFinishedRunAreRefusedAndTheRunStaysFinished() throws {
+        let setup = try ToyTrainingSetup()
+        defer { setup.directory.remove() }
+        #expect(try setup.trainer(freshToyPolicy(), ToyTrainingSetup.configuration()).run() == .finished(runID: 1, steps: 6))
+        let fewer = DPOTrainer(store: setup.store, sessionFolder: setup.directory.url, policy: freshToyPolicy(),
+                               pairs: Array(setup.pairs.dropLast()), iteration: 1, provider: 1,
+                               configuration: ToyTrainingSetup.configuration())
+        #expect(throws: TrainingError.self) { try fewer.run() }
+        #expect(try setup.store.run(id: 1)?.status == .finished)
+    }
+}
