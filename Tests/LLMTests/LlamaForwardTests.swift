@@ -48,7 +48,11 @@ import TensorCore
         var cache = KVCache(config: model.config, capacity: 6)
         let last = model.logits(ids: ids, cache: &cache, positions: .last)
         #expect(last.shape == [1, 1, model.config.vocabSize])
-        #expect(last.scalars == Array(model.logits(ids: ids).scalars.suffix(model.config.vocabSize)))
+        // The last row alone goes through the matrix-vector kernel, the full forward through the
+        // packed GEMM: same maths, a different summation order, so equal up to rounding.
+        let full = Array(model.logits(ids: ids).scalars.suffix(model.config.vocabSize))
+        let maxDiff = zip(last.scalars, full).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(maxDiff <= 1e-5, "max abs diff \(maxDiff)")
     }
 
     @Test func savedDirectoryReloadsExactlyInF32AndWithinRoundingInBF16() throws {
