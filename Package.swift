@@ -44,8 +44,8 @@ let package = Package(
         .target(name: "LLM"),
 
         // The workbench app: state, keymap, a pure update function, pure views, the runner.
-        // Talks to the session through `WorkbenchBackend` (the Collate adapter comes later).
-        .target(name: "Workbench", dependencies: ["TUIKit"]),
+        // Talks to the session through `WorkbenchBackend`; `SessionBackend` is the Collate adapter.
+        .target(name: "Workbench", dependencies: ["TUIKit", "Collate"]),
         // The method: sessions (manifest + SQLite store), task data, scoring, pairs, labels,
         // the DPO loss. Knows nothing of terminals.
         .target(
@@ -62,13 +62,15 @@ let package = Package(
             dependencies: [
                 "TensorCore",
                 "Collate",
+                "Workbench",
+                "TUICurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit"],
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),

@@ -1,0 +1,74 @@
+import Foundation
+
+/// A private tmux server (its own socket) running one program in a detached window, driven
+/// by send-keys and read by capture-pane, as a person at a terminal would.
+struct Tmux {
+    static let executable = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    let socket = "collate-e2e-\(UUID().uuidString.prefix(8))"
+    let session = "wb"
+
+    struct Failed: Error, CustomStringConvertible { let description: String }
+
+    /// Runs one tmux command. `capture` false for commands that may start the server: the
+    /// server inherits the client's descriptors, so reading a pipe to its end would wait for
+    /// the server to exit.
+    @discardableResult
+    func run(_ arguments: [String], capture: Bool = true) throws -> String {
+        guard let executable = Self.executable else { throw Failed(description: "tmux is not installed") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-L", socket] + arguments
+        process.standardInput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = capture ? output : FileHandle.nullDevice
+        process.standardError = capture ? output : FileHandle.nullDevice
+        try process.run()
+        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw Failed(description: "tmux \(arguments.joined(separator: " ")): \(text)")
+        }
+        return text
+    }
+
+    /// Starts `command` in a detached width x height window; the window closes when it exits.
+    func start(_ command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
+        let assignments = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+                 assignments.isEmpty ? command : "env \(assignments) \(command)"], capture: false)
+    }
+
+    func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+
+    func screen() throws -> String { try run(["capture-pane", "-p", "-t", session]) }
+
+    var isRunning: Bool { (try? run(["has-session", "-t", session])) != nil }
+
+    /// Polls the screen until `condition` holds; returns it, or throws after `timeout` seconds.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Double = 20, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            if let text = try? screen() {
+                last = text
+                if condition(text) { return text }
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw Failed(description: "timed out waiting for \(what); the screen was:\n\(last)")
+    }
+
+    func waitUntilExited(timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while isRunning {
+            guard Date() < deadline else { throw Failed(description: "the program did not exit") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
+    func kill() { _ = try? run(["kill-server"], capture: false) }
+}
