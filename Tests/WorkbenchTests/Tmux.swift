@@ -11,34 +11,22 @@ struct Tmux {
 
     struct Failed: Error, CustomStringConvertible { let description: String }
 
-    /// Runs one tmux command. `capture` false for commands that may start the server: the
-    /// server inherits the client's descriptors, so reading a pipe to its end would wait for
-    /// the server to exit.
+    /// Runs one tmux command, returning its output.
     @discardableResult
-    func run(_ arguments: [String], capture: Bool = true) throws -> String {
+    func run(_ arguments: [String]) throws -> String {
         guard let executable = Self.executable else { throw Failed(description: "tmux is not installed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-L", socket] + arguments
-        process.standardInput = FileHandle.nullDevice
-        let output = Pipe()
-        process.standardOutput = capture ? output : FileHandle.nullDevice
-        process.standardError = capture ? output : FileHandle.nullDevice
-        try process.run()
-        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failed(description: "tmux \(arguments.joined(separator: " ")): \(text)")
+        let result = try Spawn.run(executable, ["-L", socket] + arguments)
+        guard result.status == 0 else {
+            throw Failed(description: "tmux \(arguments.joined(separator: " ")): \(result.output)")
         }
-        return text
+        return result.output
     }
 
     /// Starts `command` in a detached width x height window; the window closes when it exits.
     func start(_ command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
         let assignments = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
         try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
-                 assignments.isEmpty ? command : "env \(assignments) \(command)"], capture: false)
+                 assignments.isEmpty ? command : "env \(assignments) \(command)"])
     }
 
     func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
@@ -70,5 +58,5 @@ struct Tmux {
         }
     }
 
-    func kill() { _ = try? run(["kill-server"], capture: false) }
+    func kill() { _ = try? run(["kill-server"]) }
 }
