@@ -34,7 +34,7 @@ struct OpenCommand: ParsableCommand {
     var theme: String = "dark"
 
     @Option(name: .customLong("keys"), help: ArgumentHelp(
-        "A key bindings file overriding the default keys (`action = key key ...` lines).", valueName: "file"))
+        "A key bindings file overriding the default keys (lines like `move_down = \"j\"`, `reject_1 = \"r 1\"`).", valueName: "file"))
     var keysFile: String?
 
     @Flag(help: "Let mouse clicks select prompts and columns, and the wheel scroll.")

@@ -75,15 +75,31 @@ import Testing
         defer { fixture.remove() }
         let tmux = Tmux()
         defer { tmux.kill() }
-        // `collate` alone opens "demo"; the sessions directory comes from the environment.
-        try tmux.start(binary, environment: ["COLLATE_SESSIONS_DIR": fixture.sessionsDirectory.path])
-        try tmux.waitFor("the imported prompts") { $0.contains("Natalia") || $0.contains("Weng") }
+        // `collate` alone opens "demo"; the sessions directory comes from the environment; an
+        // unknown theme falls back to dark with a notice.
+        try tmux.start(binary + " --theme nosuch", environment: ["COLLATE_SESSIONS_DIR": fixture.sessionsDirectory.path])
+        let screen = try tmux.waitFor("the imported prompts") { $0.contains("Natalia") || $0.contains("Weng") }
+        #expect(screen.contains("no theme named nosuch; using dark"), "\(screen)")
         #expect(try fixture.session.store.prompts().count == 5)
         try tmux.send("q")
         try tmux.waitUntilExited()
     }
 
     /// What a script sees: a clear message and a non-zero exit, never a crash.
+    @Test(.enabled(if: Tmux.executable != nil, "tmux is not installed: the tmux end-to-end test is SKIPPED"))
+    func aShippedThemeOpensWithoutANotice() throws {
+        let binary = try requireBinary()
+        let fixture = try TemporarySession()
+        defer { fixture.remove() }
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("\(binary) open demo --theme light --sessions-dir \(fixture.sessionsDirectory.path)")
+        let screen = try tmux.waitFor("the Compare screen") { $0.contains("RP1") }
+        #expect(!screen.contains("using dark"), "the repository's themes/ was not found: \(screen)")
+        try tmux.send("q")
+        try tmux.waitUntilExited()
+    }
+
     @Test func errorsNameTheProblemAndExitNonZero() throws {
         let binary = try requireBinary()
         let fixture = try TemporarySession()
