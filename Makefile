@@ -9,9 +9,9 @@ deps:
 build: deps
 	@$(PHASE) build-release $(SWIFT) build -c release --product collate
 
-# Opens the workbench on the bundled demo session (until the workbench lands: --help).
+# Opens the workbench on the bundled demo session (sessions/demo; imported on first open).
 run: build
-	.build/release/collate --help
+	.build/release/collate open demo
 
 # The whole suite: unit tests, then the kernel tests again with bounds checks on, so that
 # -Ounchecked cannot hide an out-of-bounds access.

@@ -49,8 +49,8 @@ let package = Package(
         .target(name: "LLM", dependencies: ["TensorCore"]),
 
         // The workbench app: state, keymap, a pure update function, pure views, the runner.
-        // Talks to the session through `WorkbenchBackend` (the Collate adapter comes later).
-        .target(name: "Workbench", dependencies: ["TUIKit"]),
+        // Talks to the session through `WorkbenchBackend`; `SessionBackend` is the Collate adapter.
+        .target(name: "Workbench", dependencies: ["TUIKit", "Collate"]),
         // The method: sessions (manifest + SQLite store), task data, scoring, pairs, labels,
         // the DPO loss and trainer (a provider = the Llama model + a LoRA adapter). Knows
         // nothing of terminals.
@@ -71,6 +71,8 @@ let package = Package(
                 "TensorCore",
                 "LLM",
                 "Collate",
+                "Workbench",
+                "TUICurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,7 +106,7 @@ let package = Package(
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit"],
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),

@@ -82,6 +82,7 @@ struct LabelCommand: ParsableCommand {
         let chosen = label.chosenRationale != nil ? "a hand-written rationale" : "provider \(label.chosenProvider ?? 0)"
         switch label.action {
         case .dropped: return "dropped"
+        case .withdrawn: return "withdrawn (the auto label is in force)"
         case .chosen, .keptFiltered, .filtered:
             let verb = label.action == .keptFiltered ? "kept (filtered)" : label.action.rawValue
             return "\(verb): \(chosen) over provider \(label.rejectedProvider ?? 0)"

@@ -82,4 +82,13 @@ import TUIKit
         let auto = PairLabel(action: .chosen, chosenProvider: 1, rejectedProvider: 3)
         #expect(Agreement.humanKeptAutoPair(auto: auto, human: human) == agrees)
     }
+
+    /// Over a filtered auto pair: accepting it as filtered agrees; keeping it (it now trains)
+    /// and dropping it are overrides, as in Collate's LabelAgreement.
+    @Test(arguments: [(PairAction.filtered, true), (.keptFiltered, false), (.dropped, false)])
+    func humanOnAFilteredAutoPair(action: PairAction, agrees: Bool) {
+        let auto = PairLabel(action: .filtered, chosenProvider: 1, rejectedProvider: 3)
+        let human = PairLabel(action: action, chosenProvider: 1, rejectedProvider: 3)
+        #expect(Agreement.humanKeptAutoPair(auto: auto, human: human) == agrees)
+    }
 }

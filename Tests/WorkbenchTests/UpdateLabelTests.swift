@@ -59,7 +59,18 @@ struct LabelCase: CustomTestStringConvertible, Sendable {
         let effects = press(keys("jjK"), &state)
         #expect(state.currentPrompt?.id == 103)
         #expect(effects == [.writeLabel(promptID: 103, Self.label(.keptFiltered, 1, 3))])
-        #expect(LabelStatus(state.currentPrompt!) == .human)
+        // Keeping a filtered pair overrides the filter (COLLATE.md section 7).
+        #expect(LabelStatus(state.currentPrompt!) == .disagreement)
+    }
+
+    /// `a` on a filtered pair agrees with the filter: a human `filtered` label, not a drop.
+    @Test func acceptingAFilteredPairKeepsItFiltered() throws {
+        var state = Fixture.state()
+        let effects = press(keys("jja"), &state)
+        #expect(effects == [.writeLabel(promptID: 103, Self.label(.filtered, 1, 3))])
+        let prompt = try #require(state.currentPrompt)
+        #expect(LabelStatus(prompt) == .filtered)
+        #expect(Agreement([prompt]).fraction == 1)
     }
 
     @Test func pendingPrefixIsShownAndCleared() {

@@ -15,6 +15,9 @@ public enum LabelAction: String, Sendable, Codable, CaseIterable {
     case dropped
     /// Human: train on the auto pair although the filter dropped it.
     case keptFiltered = "kept-filtered"
+    /// Human: the person's previous label no longer holds (undone); the auto label is in force
+    /// again. Never an effective label itself.
+    case withdrawn
 
     /// Whether DPO trains on a prompt whose effective label has this action.
     public var trains: Bool { self == .chosen || self == .keptFiltered }

@@ -28,7 +28,8 @@ public struct LabelWrite: Sendable, Equatable {
 }
 
 /// Labels: append-only rows with provenance. For each (prompt, iteration) the effective label
-/// is the latest human label if there is one, else the latest auto label; DPO trains on it.
+/// is the latest human label if there is one and it is not a withdrawal, else the latest auto
+/// label; DPO trains on it.
 extension SessionStore {
     /// Records the automatic decision of the pairs stage. Writing the same decision again is a
     /// no-op, so the stage can be rerun after a kill.
@@ -179,17 +180,26 @@ extension SessionStore {
             .order(Column("id").desc).fetchOne(db)
     }
 
+    /// The person's decision in force: the latest human row unless it withdrew the one before.
+    static func humanInForce(_ db: Database, promptID: Int64, iteration: Int) throws -> LabelRecord? {
+        guard let human = try latest(db, promptID: promptID, iteration: iteration, source: .human),
+              human.action != .withdrawn else { return nil }
+        return human
+    }
+
     static func effective(_ db: Database, promptID: Int64, iteration: Int) throws -> LabelRecord? {
-        try latest(db, promptID: promptID, iteration: iteration, source: .human)
+        try humanInForce(db, promptID: promptID, iteration: iteration)
             ?? latest(db, promptID: promptID, iteration: iteration, source: .auto)
     }
 
+    /// The latest label of `source` per prompt; a withdrawn human label counts as none.
     static func latestPerPrompt(_ db: Database, iteration: Int, source: LabelSource) throws -> [Int64: LabelRecord] {
         let rows = try LabelRecord
             .filter(sql: """
                 id IN (SELECT MAX(id) FROM label WHERE iteration = ? AND source = ? GROUP BY promptId)
                 """, arguments: [iteration, source.rawValue])
             .fetchAll(db)
+            .filter { $0.action != .withdrawn }
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.promptId, $0) })
     }
 

@@ -102,11 +102,12 @@ enum StoreMigrations {
                 t.uniqueKey(["runId", "step"])
             }
         }
+        registerWithdrawnLabels(&migrator)
 
         // The DPO reference (COLLATE.md section 3, step 5): the provider's log-probs of both
         // completions at the start of the iteration, once per (pair, provider, iteration), so a
         // resumed run never recomputes them. A pair is keyed by its effective label.
-        migrator.registerMigration("v2: reference log-probs of DPO pairs") { db in
+        migrator.registerMigration("v3: reference log-probs of DPO pairs") { db in
             try db.create(table: "referenceLogprob") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.belongsTo("label", onDelete: .cascade).notNull()

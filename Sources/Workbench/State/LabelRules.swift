@@ -39,7 +39,9 @@ public enum LabelStatus: Hashable, Sendable, CaseIterable {
 
 /// Auto/human agreement (COLLATE.md section 7): over the prompts that have both an auto
 /// label and a human decision, the fraction where the human kept the auto pair as it was:
-/// same chosen provider, same rejected provider, not dropped, no hand-written rationale.
+/// same chosen provider, same rejected provider, no hand-written rationale, and the same
+/// decision about training on it (as Collate's `LabelAgreement`: dropping a pair and keeping
+/// a filtered one are overrides, accepting a filtered pair as filtered agrees).
 public struct Agreement: Hashable, Sendable {
     public var agreed: Int
     public var compared: Int
@@ -54,7 +56,7 @@ public struct Agreement: Hashable, Sendable {
     public var fraction: Double? { compared == 0 ? nil : Double(agreed) / Double(compared) }
 
     public static func humanKeptAutoPair(auto: PairLabel, human: PairLabel) -> Bool {
-        human.action != .dropped && human.chosenRationale == nil && human.chosenProvider != nil
+        human.action.trains == auto.action.trains && human.action != .dropped && human.chosenRationale == nil && human.chosenProvider != nil
             && human.chosenProvider == auto.chosenProvider && human.rejectedProvider == auto.rejectedProvider
     }
 }
@@ -97,12 +99,12 @@ enum LabelRules {
         return PairLabel(action: .keptFiltered, chosenProvider: auto.chosenProvider, rejectedProvider: auto.rejectedProvider)
     }
 
-    /// The auto decision made the human's: a kept pair as it is, a filtered one as dropped
-    /// (a human label says train or not; the store has no "filtered" for people).
+    /// The auto decision made the human's as it is: a kept pair stays chosen, a filtered one
+    /// stays filtered (the person agrees with the filter; the store records it as such, and
+    /// it counts as agreement, unlike a drop).
     static func acceptingAuto(_ prompt: PromptItem) -> PairLabel? {
         guard let auto = prompt.autoLabel else { return nil }
-        return PairLabel(action: auto.action == .filtered ? .dropped : auto.action,
-                         chosenProvider: auto.chosenProvider, rejectedProvider: auto.rejectedProvider)
+        return PairLabel(action: auto.action, chosenProvider: auto.chosenProvider, rejectedProvider: auto.rejectedProvider)
     }
 
     /// The provider (other than `excluding`) with the highest or lowest l_s; unscored

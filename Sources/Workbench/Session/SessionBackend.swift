@@ -1,0 +1,132 @@
+import Collate
+import Foundation
+
+/// The workbench over a real session: reads its store, writes human labels to it at once
+/// (each one SQLite transaction, so there is nothing to save), renders prompts with the
+/// manifest's templates, and hands jobs to a `SessionJobRunner`.
+///
+/// Everything shown is of one iteration, the session's latest (1 before anything ran); labels
+/// are written to that iteration.
+public final class SessionBackend: WorkbenchBackend {
+    public let session: Session
+    public let iteration: Int
+    let jobs: any SessionJobRunner
+
+    /// `jobs` runs generate/score/train/eval; the default says what is missing instead.
+    public init(session: Session, jobs: (any SessionJobRunner)? = nil) throws {
+        self.session = session
+        self.iteration = try session.store.latestIteration() ?? 1
+        self.jobs = jobs ?? UnavailableJobRunner()
+    }
+
+    var store: SessionStore { session.store }
+
+    /// Provider names as the paper writes them: RP1...RPS.
+    public var providerNames: [String] { (1...max(1, session.manifest.effectiveProviderCount)).map { "RP\($0)" } }
+
+    public func loadSession() throws -> SessionSnapshot {
+        let records = try store.prompts()
+        let generations = Dictionary(grouping: try store.generations(iteration: iteration), by: \.promptId)
+        let scores = Dictionary(grouping: try store.scores(iteration: iteration), by: \.promptId)
+        let labels = try store.labelsInForce(iteration: iteration)
+        var prompts: [PromptItem] = []
+        prompts.reserveCapacity(records.count)
+        for record in records {
+            guard let id = record.id else { continue }
+            let promptScores = scores[id] ?? []
+            let answers = try (generations[id] ?? []).map { generation in
+                let score = promptScores.first { $0.provider == generation.provider }
+                return ProviderAnswer(provider: generation.provider, rationale: generation.text,
+                                      score: score?.score, answerLogProbs: try score?.decodedTokenLogprobs() ?? [])
+            }
+            prompts.append(PromptItem(
+                id: id, split: PromptSplit(record.split), instruction: record.instruction,
+                goldAnswer: record.goldAnswer,
+                baselineScore: promptScores.first { $0.provider == ScoreRecord.baselineProvider }?.score,
+                answers: answers, autoLabel: labels.auto[id].flatMap(PairLabel.init),
+                humanLabel: labels.human[id].flatMap(PairLabel.init)))
+        }
+        // The loop labels the train split: it comes first, then validation, then test.
+        let order: [PromptSplit: Int] = [.train: 0, .validation: 1, .test: 2]
+        prompts = prompts.enumerated()
+            .sorted { (order[$0.element.split] ?? 3, $0.offset) < (order[$1.element.split] ?? 3, $1.offset) }
+            .map(\.element)
+        return SessionSnapshot(name: session.location.name, providers: providerNames, iteration: iteration,
+                               prompts: prompts, evalRows: [])
+    }
+
+    public func renderedPrompts(promptID: Int64, provider: Int) throws -> [RenderedPrompt] {
+        guard let prompt = try store.prompt(id: promptID) else { throw StoreError.unknownPrompt(promptID) }
+        let rationale = try store.generation(promptID: promptID, iteration: iteration, provider: provider)?.text ?? ""
+        let templates = session.manifest.templates
+        return [
+            RenderedPrompt(mode: "I -> A", text: templates.render(.answer, instruction: prompt.instruction)),
+            RenderedPrompt(mode: "I -> R", text: templates.render(.rationale, instruction: prompt.instruction)),
+            RenderedPrompt(mode: "[I;R] -> A", text: templates.render(
+                .answerWithRationale, instruction: prompt.instruction, rationale: rationale)),
+        ]
+    }
+
+    public func writeHumanLabel(promptID: Int64, label: PairLabel?) throws {
+        let when = label?.time ?? Date()
+        guard let label else {
+            try store.withdrawHumanLabel(promptID: promptID, iteration: iteration, at: when)
+            return
+        }
+        if label.action == .filtered {
+            // Agreeing that the filter was right: only meaningful for the auto pair as it stands.
+            let auto = try store.autoLabel(promptID: promptID, iteration: iteration)
+            guard let auto, auto.action == .filtered, auto.chosenProvider == label.chosenProvider,
+                  auto.rejectedProvider == label.rejectedProvider else {
+                throw StoreError.invalidLabel("prompt \(promptID) has no filtered auto pair like this one to accept")
+            }
+        }
+        try store.writeHumanLabel(promptID: promptID, iteration: iteration, request: try Self.request(for: label),
+                                  note: label.note, providerCount: session.manifest.effectiveProviderCount, at: when)
+    }
+
+    /// The store's request for a workbench label.
+    static func request(for label: PairLabel) throws -> HumanLabelRequest {
+        switch label.action {
+        case .dropped: return .drop
+        case .keptFiltered: return .keepFiltered
+        case .filtered: return .acceptAuto
+        case .chosen:
+            if let text = label.chosenRationale { return .rationale(text, rejected: label.rejectedProvider) }
+            guard let chosen = label.chosenProvider, let rejected = label.rejectedProvider else {
+                throw StoreError.invalidLabel("a chosen label needs both a chosen and a rejected provider")
+            }
+            return .pair(chosen: chosen, rejected: rejected)
+        }
+    }
+
+    public func control(_ command: JobCommand, report: @escaping @Sendable (JobEvent) -> Void) throws {
+        try jobs.control(command, session: session, iteration: iteration, report: report)
+    }
+}
+
+extension PromptSplit {
+    init(_ split: DataSplit) {
+        switch split {
+        case .train: self = .train
+        case .validation: self = .validation
+        case .test: self = .test
+        }
+    }
+}
+
+extension PairLabel {
+    /// The workbench's view of a stored label; nil for a withdrawal (which is never in force).
+    init?(_ record: LabelRecord) {
+        let action: PairAction
+        switch record.action {
+        case .chosen: action = .chosen
+        case .filtered: action = .filtered
+        case .dropped: action = .dropped
+        case .keptFiltered: action = .keptFiltered
+        case .withdrawn: return nil
+        }
+        self.init(action: action, chosenProvider: record.chosenProvider, rejectedProvider: record.rejectedProvider,
+                  chosenRationale: record.chosenRationale, note: record.note, time: record.createdAt)
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Collate
+import Foundation
+import TUICurses
+import TUIKit
+import Workbench
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct OpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open the workbench on a session (what `collate` alone does, on the session \"demo\").",
+        discussion: """
+            Imports the session's task data first if that has not been done. Every label is written to the \
+            session's store as it is made; there is nothing to save. Generate, score, train and eval need the \
+            model runtime; without it they say what is missing. NO_COLOR set to anything gives a monochrome screen.
+            """)
+
+    @Argument(help: "The session's name: its folder under the sessions directory.")
+    var name: String = "demo"
+
+    @Option(name: .customLong("sessions-dir"), help: ArgumentHelp(
+        "Directory holding the sessions (default: $\(SessionLocation.environmentVariable), else ./sessions).",
+        valueName: "dir"))
+    var sessionsDirectory: String?
+
+    @Option(help: ArgumentHelp(
+        "Colour theme: a NAME.theme file of the themes/ folder (dark, light, high-contrast); "
+            + "a missing or broken one falls back to dark with a notice.", valueName: "name"))
+    var theme: String = "dark"
+
+    @Option(name: .customLong("keys"), help: ArgumentHelp(
+        "A key bindings file overriding the default keys (lines like `move_down = \"j\"`, `reject_1 = \"r 1\"`).", valueName: "file"))
+    var keysFile: String?
+
+    @Flag(help: "Let mouse clicks select prompts and columns, and the wheel scroll.")
+    var mouse = false
+
+    struct OpenError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let directory = SessionLocation.sessionsDirectory(
+            option: sessionsDirectory, environment: environment, currentDirectory: cwd)
+        let location = try SessionLocation(name: name, sessionsDirectory: directory)
+        let session = try Session.open(location)
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw OpenError(description: "the workbench needs a terminal, but standard input or output is not one "
+                + "(use `collate status \(name)` or `collate label \(name) ...` from scripts)")
+        }
+        if try !session.store.hasPrompts() {
+            print("importing the task data of session \(name) (\(session.manifest.data.train)) ...")
+            fflush(nil)
+            let report = try TaskImporter.importData(
+                manifest: session.manifest, location: location, store: session.store, policy: .fail)
+            print("imported \(report.insertedCount) prompts")
+        }
+        var notices: [String] = []
+        var keymap = Keymap.standard
+        if let keysFile {
+            if FileManager.default.fileExists(atPath: keysFile) {
+                let loaded = KeymapFile.load(path: keysFile)
+                keymap = loaded.keymap
+                if let error = loaded.error { notices.append("\(error); using the default keys") }
+            } else {
+                notices.append("no keys file at \(keysFile); using the default keys")
+            }
+        }
+        let themes = Self.themesDirectory(sessionsDirectory: directory, currentDirectory: cwd)
+            .map(ThemeLibrary.load(directory:)) ?? ThemeLibrary()
+        let backend = try SessionBackend(session: session)
+        let options = CursesTerminal.Options(enableMouse: mouse, environment: environment)
+        try CursesTerminal.run(options: options) { terminal in
+            try runWorkbench(backend: backend, terminal: terminal, keymap: keymap, themes: themes,
+                             themeName: theme, notices: notices)
+        }
+    }
+
+    /// The first `themes/` folder of: beside the sessions directory (a repository's
+    /// `sessions/` and `themes/`), the working directory, and the folders above the
+    /// executable (`.build/release/collate` in a clone).
+    static func themesDirectory(sessionsDirectory: URL, currentDirectory: URL) -> String? {
+        var candidates = [sessionsDirectory.deletingLastPathComponent(), currentDirectory]
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            var folder = executable.deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(folder)
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        for base in candidates {
+            let themes = base.appendingPathComponent("themes", isDirectory: true)
+            if FileManager.default.fileExists(atPath: themes.appendingPathComponent("dark.theme").path) {
+                return themes.path
+            }
+        }
+        return nil
+    }
+}
