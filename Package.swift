@@ -52,6 +52,7 @@ let package = Package(
         .target(
             name: "Collate",
             dependencies: [
+                "LLM",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -74,7 +75,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CollateTests", dependencies: ["Collate"]),
+        .testTarget(name: "CollateTests", dependencies: ["Collate", "LLM", "TensorCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,8 +8,8 @@ struct Collate: ParsableCommand {
             + "providers, curate preferences, and train the providers with DPO.",
         discussion: "The workbench screens are not built yet; the tensor core underneath is.",
         subcommands: [
-            InitCommand.self, ImportCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self,
-            ExportCommand.self, ImportMetricsCommand.self, DemoCommand.self, ModelCommand.self,
+            InitCommand.self, ImportCommand.self, GenerateCommand.self, ScoreCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self,
+            EvalCommand.self, ExportCommand.self, ImportMetricsCommand.self, DemoCommand.self, ModelCommand.self,
         ]
     )
 }

@@ -102,6 +102,7 @@ enum StoreMigrations {
                 t.uniqueKey(["runId", "step"])
             }
         }
+        registerPredictionsAndEvaluations(&migrator)
         return migrator
     }
 }
