@@ -11,9 +11,10 @@ import Testing
         #expect(models.adapterNames == [1: "provider-1", 2: "provider-2"])
         var streamed: [String: String] = [:]
         let report = try GenerateStage.run(session: fixture.session, models: models,
-                                           options: GenerateStage.Options(iteration: 1)) { promptID, provider, piece in
+                                           options: GenerateStage.Options(iteration: 1),
+                                           onToken: { promptID, provider, piece in
             streamed["\(promptID)/\(provider)", default: ""] += piece
-        }
+        })
         #expect(report.prompts == 3 && report.generated == 6 && report.skipped == 0)
         let rows = try fixture.session.store.generations(iteration: 1)
         #expect(rows.count == 6)

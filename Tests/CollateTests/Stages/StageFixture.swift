@@ -56,17 +56,15 @@ struct StageFixture {
             }
         }
 
-        var line = 0
+        let splits = [(DataSplit.train, train), (.validation, validation), (.test, test)]
+            .flatMap { split, count in Array(repeating: split, count: count) }
         try store.write { db in
-            for (split, count) in [(DataSplit.train, train), (.validation, validation), (.test, test)] {
-                for _ in 0..<count {
-                    let (question, answer) = Self.questions[line % Self.questions.count]
-                    line += 1
-                    var prompt = PromptRecord(split: split, instruction: question, goldRationale: nil, goldAnswer: answer,
-                                              options: nil, sourceFile: "train.jsonl", sourceLine: line,
-                                              sourceHash: "h\(line)")
-                    try prompt.insert(db)
-                }
+            for (index, split) in splits.enumerated() {
+                let (question, answer) = Self.questions[index % Self.questions.count]
+                var prompt = PromptRecord(split: split, instruction: question, goldRationale: nil, goldAnswer: answer,
+                                          options: nil, sourceFile: "train.jsonl", sourceLine: index + 1,
+                                          sourceHash: "h\(index + 1)")
+                try prompt.insert(db)
             }
         }
     }
@@ -77,7 +75,7 @@ struct StageFixture {
                                   seed: seed)
         var rng = SeededRandom(seed: seed + 1)
         for index in adapter.layers.indices {
-            for target in Array(adapter.layers[index].keys) {
+            for target in adapter.layers[index].keys.sorted() {  // sorted: dictionary order differs per instance
                 if let shape = adapter.layers[index][target]?.b.shape {
                     adapter.layers[index][target]?.b.value = Tensor.normal(shape, std: 0.5, using: &rng)
                 }
