@@ -32,8 +32,10 @@ public enum ScoreStage {
         public var skipped = 0
         public var scores = 0
         public var predictions = 0
-        /// Prompts with fewer than S stored rationales (run generate first).
+        /// Prompts with some but fewer than S stored rationales (run generate first).
         public var missingGenerations = 0
+        /// Prompts without any rationale in the iteration: not scored at all (l_0 alone pairs nothing).
+        public var notGenerated = 0
     }
 
     /// One row to compute: the baseline / direct answer (generation nil) or a rationale's.
@@ -59,8 +61,13 @@ public enum ScoreStage {
             var jobs: [Job] = []
             for prompt in batch {
                 let found = try jobsFor(prompt, session: session, iteration: options.iteration, providerCount: providerCount)
-                if found.missingGenerations { report.missingGenerations += 1 }
-                if found.jobs.isEmpty { report.skipped += 1 } else { progress.worked += 1 }
+                switch found.generations {
+                case 0: report.notGenerated += 1
+                case providerCount: break
+                default: report.missingGenerations += 1
+                }
+                if found.generations > 0 && found.jobs.isEmpty { report.skipped += 1 }
+                if !found.jobs.isEmpty { progress.worked += 1 }
                 jobs += found.jobs
             }
             let rows = try compute(jobs, templates: session.manifest.templates, iteration: options.iteration,
@@ -75,15 +82,17 @@ public enum ScoreStage {
         return report
     }
 
-    /// What is still missing for one prompt: the baseline and a row per stored rationale.
+    /// What is still missing for one prompt that has rationales: the baseline and a row per
+    /// stored rationale. Also returns how many rationales are stored.
     static func jobsFor(_ prompt: PromptRecord, session: Session, iteration: Int, providerCount: Int) throws
-        -> (jobs: [Job], missingGenerations: Bool) {
-        guard let promptID = prompt.id else { return ([], false) }
+        -> (jobs: [Job], generations: Int) {
+        guard let promptID = prompt.id else { return ([], 0) }
         let store = session.store
         let scored = Set(try store.scores(promptID: promptID, iteration: iteration).map(\.provider))
         let predicted = Set(try store.predictions(promptID: promptID, iteration: iteration).map(\.provider))
         let generations = try store.generations(promptID: promptID, iteration: iteration)
             .filter { (1...providerCount).contains($0.provider) }
+        guard !generations.isEmpty else { return ([], 0) }
         var jobs: [Job] = []
         let candidates: [(Int, GenerationRecord?)] = [(ScoreRecord.baselineProvider, nil)] + generations.map { ($0.provider, $0) }
         for (provider, generation) in candidates {
@@ -91,7 +100,7 @@ public enum ScoreStage {
                           needsScore: !scored.contains(provider), needsPrediction: !predicted.contains(provider))
             if job.needsScore || job.needsPrediction { jobs.append(job) }
         }
-        return (jobs, generations.count < providerCount)
+        return (jobs, generations.count)
     }
 
     /// The prompt M_IFT answers in: P_IA(I) for the baseline, P_IRA(I, R_s) for a rationale.

@@ -38,6 +38,9 @@ struct ScoreCommand: ParsableCommand {
             onProgress: progress.report)
         print("iteration \(iteration), \(split.rawValue): \(report.scores) scores and \(report.predictions) predictions "
             + "written, \(report.skipped) of \(report.prompts) prompts already done")
+        if report.notGenerated > 0 {
+            print("\(report.notGenerated) prompts have no rationales in iteration \(iteration) and were not scored")
+        }
         if report.missingGenerations > 0 {
             print("\(report.missingGenerations) prompts have fewer rationales than providers: run `collate generate`")
         }

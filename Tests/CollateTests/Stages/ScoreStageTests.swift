@@ -18,7 +18,7 @@ import Testing
     @Test func scoresEqualADirectComputationUnderFrozenMIFT() throws {
         let (fixture, _, report) = try scoredFixture()
         defer { fixture.remove() }
-        #expect(report.scores == 9 && report.predictions == 9 && report.missingGenerations == 0)
+        #expect(report.scores == 9 && report.predictions == 9 && report.missingGenerations == 0 && report.notGenerated == 0)
         // A fresh M_IFT, one pair at a time (no batching, no adapters).
         let mift = try ProviderModels.loadMIFT(session: fixture.session)
         let templates = fixture.session.manifest.templates
@@ -90,6 +90,19 @@ import Testing
             let straight = try fixture.session.store.scores(promptID: id, iteration: 1).map(\.score)
             #expect(resumed.count == 3 && zip(resumed, straight).allSatisfy { abs($0 - $1) < 1e-5 })
         }
+    }
+
+    @Test func promptsWithoutRationalesAreNotScored() throws {
+        let fixture = try StageFixture(providers: 2, train: 3)
+        defer { fixture.remove() }
+        _ = try fixture.session.store.saveGeneration(GenerationRecord(promptId: 2, iteration: 1, provider: 1, text: "3 + 2 = 5",
+                                                                      tokenCount: 7))
+        let mift = try ProviderModels.loadMIFT(session: fixture.session)
+        let report = try ScoreStage.run(session: fixture.session, mift: mift.model, tokenizer: mift.tokenizer,
+                                        options: ScoreStage.Options(iteration: 1))
+        #expect(report.notGenerated == 2 && report.missingGenerations == 1 && report.scores == 2 && report.predictions == 2)
+        #expect(try fixture.session.store.scores(promptID: 1, iteration: 1).isEmpty)
+        #expect(try fixture.session.store.scores(promptID: 2, iteration: 1).map(\.provider) == [0, 1])
     }
 
     @Test func pairsStageTakesTheStoredScores() throws {
