@@ -8,7 +8,7 @@ struct Collate: ParsableCommand {
             + "providers, curate preferences, and train the providers with DPO.",
         discussion: "The workbench screens are not built yet; the tensor core underneath is.",
         subcommands: [
-            InitCommand.self, ImportCommand.self, GenerateCommand.self, ScoreCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self,
+            InitCommand.self, ImportCommand.self, ProvidersCommand.self, GenerateCommand.self, ScoreCommand.self, PairsCommand.self, LabelCommand.self, StatusCommand.self,
             EvalCommand.self, ExportCommand.self, ImportMetricsCommand.self, DemoCommand.self, ModelCommand.self,
         ]
     )
