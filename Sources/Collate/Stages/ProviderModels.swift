@@ -36,9 +36,7 @@ public struct ProviderModels: Sendable {
 
     /// `adapters/iteration-<i>/provider-<s>/`, the same path the train stage writes.
     public static func adapterDirectory(_ location: SessionLocation, iteration: Int, provider: Int) -> URL {
-        location.adapters
-            .appendingPathComponent("iteration-\(iteration)", isDirectory: true)
-            .appendingPathComponent("provider-\(provider)", isDirectory: true)
+        ProviderAdapters.directory(location, iteration: iteration, provider: provider)
     }
 
     /// The highest iteration with an adapter directory for provider 1, if any.
