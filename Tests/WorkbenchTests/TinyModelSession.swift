@@ -1,15 +1,15 @@
-import Collate
+@testable import Collate  // PairDecision's initialiser: auto labels without a scoring run
 import Foundation
 import LLM
 
 /// A session with a model on disk, for the real job runner: a tiny random Llama (hidden 16,
 /// one layer, a byte-level tokenizer) saved in HF layout as `model/`, five prompts imported
-/// (one held out for validation, four to train on), on the train ones both providers' rationales and auto labels (provider 1 chosen), DPO at 3 steps a run with
-/// a checkpoint every step. No provider distinction: each provider trains on all four pairs.
+/// (the importer holds some out for validation and test), on the train ones both providers' rationales and auto labels (provider 1 chosen), DPO at 3 steps a run with
+/// a checkpoint every step. No provider distinction: each provider trains on every pair.
 struct TinyModelSession {
     let root: URL
     let session: Session
-    /// The four train prompts' ids.
+    /// The train split's prompt ids.
     private(set) var trainIDs: [Int64] = []
     static let eos = 257
 
@@ -18,7 +18,7 @@ struct TinyModelSession {
             .appendingPathComponent("collate-tiny-\(UUID().uuidString)", isDirectory: true)
         let location = try SessionLocation(name: "tiny", sessionsDirectory: root.appendingPathComponent("sessions"))
         let data = TaskDataSpec(format: .gsm8k, train: "data/train.jsonl")
-        let lines = (1...5).map { n in #"{"question": "What is \#(n) + \#(n)?", "answer": "#### \#(2 * n)"}"# }
+        let lines = (1...5).map { n in "{\"question\": \"What is \(n) + \(n)?\", \"answer\": \"#### \(2 * n)\"}" }
         try FileManager.default.createDirectory(at: location.folder.appendingPathComponent("data"),
                                                 withIntermediateDirectories: true)
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: location.resolve("data/train.jsonl"))
