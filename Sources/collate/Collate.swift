@@ -8,12 +8,15 @@ struct Collate: ParsableCommand {
             + "providers, curate preferences, and train the providers with DPO.",
         discussion: """
             With no subcommand, opens the workbench on the session "demo" (`collate open demo`). \
-            The stages that need the model (mift, generate, score, train, eval) are not built yet.
+            The loop's stages run headless too: providers, generate, score, pairs, label, train, \
+            eval, export. (MIFT on a base model and `run`, the whole K-iteration loop, are not \
+            built yet.)
             """,
         subcommands: [
-            OpenCommand.self, InitCommand.self, ImportCommand.self, PairsCommand.self, LabelCommand.self,
-            StatusCommand.self, TrainCommand.self, ExportCommand.self, ImportMetricsCommand.self,
-            DemoCommand.self, ModelCommand.self,
+            OpenCommand.self, InitCommand.self, ImportCommand.self, ProvidersCommand.self,
+            GenerateCommand.self, ScoreCommand.self, PairsCommand.self, LabelCommand.self,
+            StatusCommand.self, TrainCommand.self, EvalCommand.self, ExportCommand.self,
+            ImportMetricsCommand.self, DemoCommand.self, ModelCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

@@ -122,6 +122,7 @@ enum StoreMigrations {
                 t.uniqueKey(["labelId", "iteration", "provider"])
             }
         }
+        registerPredictionsAndEvaluations(&migrator)
         return migrator
     }
 }

@@ -128,7 +128,7 @@ import Testing
         let reader = try SessionStore(url: url)
         try writer.writeHumanLabel(promptID: 1, iteration: 1, request: .drop, note: "n", providerCount: 2)
         #expect(try reader.effectiveLabel(promptID: 1, iteration: 1)?.note == "n")
-        #expect(try writer.appliedMigrations() == StoreMigrations.migrator.migrations)
+        #expect(try writer.appliedMigrations() == StoreMigrations.migrator.migrations)  // every migration, in order
         // A failing write leaves nothing behind.
         #expect(throws: StoreError.self) {
             try writer.write { db in

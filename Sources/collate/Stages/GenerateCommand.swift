@@ -1,0 +1,41 @@
+import ArgumentParser
+import Collate
+
+extension DataSplit: ExpressibleByArgument {}
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Every provider writes one rationale per prompt (P_IR template, the manifest's decoding).",
+        discussion: """
+            Provider s of iteration I is M_IFT (mift/, else the manifest's model) with the adapter \
+            adapters/iteration-<I-1>/provider-<s>/; before the providers stage wrote iteration-0 \
+            adapters, every provider is M_IFT itself. Resumable: prompts already generated for \
+            (iteration, provider) are skipped.
+            """)
+
+    @OptionGroup var session: SessionOptions
+
+    @Option(help: "Iteration (default: one past the latest adapters, 1 before any).")
+    var iteration: Int?
+
+    @Option(help: "Split: train, validation or test.")
+    var split: DataSplit = .train
+
+    @Option(help: "Only the first N prompts of the split.")
+    var limit: Int?
+
+    func run() throws {
+        let opened = try Session.open(try session.location())
+        let iteration = iteration ?? ProviderModels.nextIteration(opened)
+        let models = try ProviderModels.load(session: opened, iteration: iteration)
+        let progress = ProgressReporter()
+        let report = try GenerateStage.run(
+            session: opened, models: models,
+            options: GenerateStage.Options(iteration: iteration, split: split, limit: limit),
+            onProgress: progress.report)
+        let source = models.adapterDirectories.isEmpty ? " (every provider is M_IFT: no adapters yet)" : ""
+        print("iteration \(iteration), \(split.rawValue): \(report.generated) rationales written (\(report.tokens) tokens), "
+            + "\(report.skipped) of \(report.prompts) prompts already done\(source)")
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import LLM
+import Testing
+@testable import Collate
+
+@Suite struct GenerateStageTests {
+    @Test func everyProviderWritesOneRationalePerPromptAndARerunAddsNone() throws {
+        let fixture = try StageFixture(providers: 2, train: 3)
+        defer { fixture.remove() }
+        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
+        #expect(models.adapterNames == [1: "provider-1", 2: "provider-2"])
+        var streamed: [String: String] = [:]
+        let report = try GenerateStage.run(session: fixture.session, models: models,
+                                           options: GenerateStage.Options(iteration: 1),
+                                           onToken: { promptID, provider, piece in
+            streamed["\(promptID)/\(provider)", default: ""] += piece
+        })
+        #expect(report.prompts == 3 && report.generated == 6 && report.skipped == 0)
+        let rows = try fixture.session.store.generations(iteration: 1)
+        #expect(rows.count == 6)
+        #expect(rows.map(\.provider) == [1, 2, 1, 2, 1, 2])
+
+        // Each row is what the provider writes when asked directly: greedy, EOS or 5 tokens.
+        let tokenizer = models.tokenizer
+        for row in rows {
+            let prompt = try #require(try fixture.session.store.prompt(id: row.promptId))
+            let text = fixture.session.manifest.templates.render(.rationale, instruction: prompt.instruction)
+            let direct = models.model.generate(prompt: tokenizer.encode(text), options: GenerationOptions(maxTokens: 5),
+                                               adapter: "provider-\(row.provider)")
+            #expect(row.tokenCount == direct.tokens.count && row.tokenCount <= 5)
+            #expect(row.text == tokenizer.decode(direct.tokens, skipSpecialTokens: true))
+            #expect(streamed["\(row.promptId)/\(row.provider)"] == row.text)
+        }
+        // The adapters make the providers differ from each other.
+        #expect(Set(rows.map(\.text)).count > 3)
+
+        let before = try fixture.generationRows()
+        let again = try GenerateStage.run(session: fixture.session, models: models, options: GenerateStage.Options(iteration: 1))
+        #expect(again.generated == 0 && again.skipped == 3 && again.tokens == 0)
+        #expect(try fixture.generationRows() == before)
+    }
+
+    @Test func aLimitedRunThenAFullRunEqualsOneFullRun() throws {
+        let resumed = try StageFixture(providers: 2, train: 4)
+        let straight = try StageFixture(providers: 2, train: 4)
+        defer { resumed.remove(); straight.remove() }
+        let first = try GenerateStage.run(session: resumed.session, models: try ProviderModels.load(session: resumed.session, iteration: 1),
+                                          options: GenerateStage.Options(iteration: 1, limit: 2))
+        #expect(first.generated == 4)
+        #expect(try resumed.session.store.generations(iteration: 1).count == 4)
+        let second = try GenerateStage.run(session: resumed.session, models: try ProviderModels.load(session: resumed.session, iteration: 1),
+                                           options: GenerateStage.Options(iteration: 1))
+        #expect(second.generated == 4 && second.skipped == 2)
+        _ = try GenerateStage.run(session: straight.session, models: try ProviderModels.load(session: straight.session, iteration: 1),
+                                  options: GenerateStage.Options(iteration: 1))
+        let rows = try resumed.generationRows()
+        #expect(rows.count == 8 && Set(rows).count == 8)
+        #expect(rows == (try straight.generationRows()))
+    }
+
+    @Test func aHalfWrittenPromptGetsOnlyItsMissingProvider() throws {
+        let fixture = try StageFixture(providers: 2, train: 1)
+        defer { fixture.remove() }
+        _ = try fixture.session.store.saveGeneration(GenerationRecord(promptId: 1, iteration: 1, provider: 2, text: "kept", tokenCount: 1))
+        let report = try GenerateStage.run(session: fixture.session, models: try ProviderModels.load(session: fixture.session, iteration: 1),
+                                           options: GenerateStage.Options(iteration: 1))
+        #expect(report.generated == 1)
+        let rows = try fixture.session.store.generations(iteration: 1)
+        #expect(rows.map(\.provider) == [1, 2] && rows[1].text == "kept")
+    }
+
+    @Test func providersAreMIFTBeforeTheProvidersStageAndMissingAdaptersAreNamed() throws {
+        let fixture = try StageFixture(providers: 2, withAdapters: false, train: 1)
+        defer { fixture.remove() }
+        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
+        #expect(models.adapterNames.isEmpty && models.model.adapters.isEmpty)
+        #expect(models.miftDirectory.lastPathComponent == "model")
+        let missing = ProviderModels.adapterDirectory(fixture.session.location, iteration: 1, provider: 1)
+        #expect(throws: StageError.adapter(path: missing.path, provider: 1,
+                                           reason: "no adapter_config.json (iteration 2 needs the adapters of iteration 1)")) {
+            try ProviderModels.load(session: fixture.session, iteration: 2)
+        }
+        #expect(ProviderModels.nextIteration(fixture.session) == 1)
+        #expect(throws: StageError.self) { try ProviderModels.load(session: fixture.session, iteration: 0) }
+    }
+
+    @Test func aMissingModelDirectoryIsNamed() throws {
+        let fixture = try StageFixture(providers: 1, withAdapters: false, train: 1)
+        defer { fixture.remove() }
+        let modelDirectory = fixture.session.location.resolve(fixture.session.manifest.model)
+        try FileManager.default.removeItem(at: modelDirectory)
+        #expect(throws: StageError.model(path: modelDirectory.path,
+                                         reason: "no such directory (write M_IFT to mift/ or set model in session.toml)")) {
+            try ProviderModels.load(session: fixture.session, iteration: 1)
+        }
+    }
+
+    @Test func samplingSeedsDependOnPromptIterationAndProvider() {
+        let base = GenerateStage.samplingSeed(7, promptID: 1, iteration: 1, provider: 1)
+        #expect(base == GenerateStage.samplingSeed(7, promptID: 1, iteration: 1, provider: 1))
+        #expect(Set([base, GenerateStage.samplingSeed(7, promptID: 2, iteration: 1, provider: 1),
+                     GenerateStage.samplingSeed(7, promptID: 1, iteration: 2, provider: 1),
+                     GenerateStage.samplingSeed(7, promptID: 1, iteration: 1, provider: 2),
+                     GenerateStage.samplingSeed(8, promptID: 1, iteration: 1, provider: 1)]).count == 5)
+    }
+}
+
+@Suite struct ProvidersStageTests {
+    @Test func freshAdaptersPerProviderOverDisjointSubsetsAndARerunKeepsThem() throws {
+        let fixture = try StageFixture(providers: 2, withAdapters: false, train: 5)
+        defer { fixture.remove() }
+        try fixture.session.store.write { db in
+            try db.execute(sql: "UPDATE prompt SET goldRationale = 'r' WHERE split = 'train' AND id <= 4")
+        }
+        let report = try ProvidersStage.run(session: fixture.session)
+        #expect(report.written == [1, 2])
+        #expect(report.subsets == (try ProviderPartition.assign(promptIDs: [1, 2, 3, 4], providerCount: 2, seed: 0)))
+        #expect(Set(report.subsets[1] ?? []).isDisjoint(with: report.subsets[2] ?? []))
+        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
+        #expect(models.adapterNames == [1: "provider-1", 2: "provider-2"])
+        let adapter = try #require(models.model.adapters["provider-1"])
+        #expect(adapter.configuration.rank == 8 && adapter.configuration.targets == [.q, .v])
+        #expect(adapter.layers.allSatisfy { $0.values.allSatisfy { $0.b.value.scalars.allSatisfy { $0 == 0 } } })
+        #expect(try ProvidersStage.run(session: fixture.session).written.isEmpty)
+    }
+}
