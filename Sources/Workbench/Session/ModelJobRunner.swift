@@ -11,7 +11,7 @@ import Darwin
 /// priority, one job at a time, reporting through `report` (which wakes the UI thread).
 ///
 /// Train runs `TrainStage` for every provider in turn, `steps` DPO steps each (see
-/// `TrainJob`). Pause and stop both ask the trainer to stop after the step it is on (it
+/// `TrainJob`); generate, score (then pairs) and eval run their stages (see `StageJob`). Pause and stop both ask the trainer to stop after the step it is on (it
 /// checkpoints there); pause keeps the plan so resume continues from that checkpoint, stop
 /// forgets it (a later `t` still resumes the stored run, as `collate train` does).
 public final class ModelJobRunner: SessionJobRunner, Sendable {
@@ -48,7 +48,9 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
                 return job.run(resuming: false)
             }
         case .start(let kind, _):
-            report(.failed(kind, message: UnavailableJobRunner.reason(kind, session: session)))
+            launch(kind, report: report) {
+                StageJob(kind: kind, session: session, iteration: iteration, report: report).run()
+            }
         case .pause(let kind):
             let asked = state.withLock { control -> Bool in
                 guard control.running == kind, kind == .train else { return false }
@@ -69,24 +71,23 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
                 return job.run(resuming: true)
             }
         case .stop(let kind):
-            let outcome = state.withLock { control -> String? in
+            let outcome = state.withLock { control -> [JobEvent] in
+                if control.running == kind, kind != .train {
+                    return [.log("\(kind.rawValue) cannot stop part-way and runs to the end "
+                                 + "(each prompt is saved as it completes, so quitting loses at most one)")]
+                }
                 if control.running == kind {
                     control.request = .stop
-                    return nil
+                    return [.log("\(kind.rawValue): stopping after the current step")]
                 }
                 if kind == .train, control.pausedTrain != nil {
                     control.pausedTrain = nil
-                    return "train stopped while paused; t resumes the stored run from its last checkpoint"
+                    return [.log("train stopped while paused; t resumes the stored run from its last checkpoint"),
+                            .stopped(.train)]
                 }
-                return "no \(kind.rawValue) job is running to stop"
+                return [.failed(kind, message: "no \(kind.rawValue) job is running to stop")]
             }
-            switch outcome {
-            case nil: report(.log("\(kind.rawValue): stopping after the current step"))
-            case let text? where text.hasPrefix("train stopped"):
-                report(.log(text))
-                report(.stopped(.train))
-            case let text?: report(.failed(kind, message: text))
-            }
+            for event in outcome { report(event) }
         }
     }
 
