@@ -214,3 +214,39 @@ final class GatedBackend: WorkbenchBackend, @unchecked Sendable {
         }
     }
 }
+
+/// Generate streams into the columns, score (then pairs) brings l_s, l_0 and auto labels.
+@Suite struct StageJobTests {
+    @Test func generateStreamsTokensThenScoreBringsScoresAndAutoLabels() throws {
+        let tiny = try TinyModelSession(rationales: false)
+        defer { tiny.remove() }
+        let runner = ModelJobRunner()
+        let terminal = MemoryTerminal(size: Size(width: 100, height: 30))
+        let app = try WorkbenchApp(backend: try SessionBackend(session: tiny.session, jobs: runner), terminal: terminal)
+        #expect(app.state.session.prompts.allSatisfy { $0.answers.isEmpty })
+        let recorder = ModelJobRunnerTests.Recorder()
+        try runner.control(.start(.generate, steps: nil), session: tiny.session, iteration: 1) { recorder.record($0) }
+        try recorder.wait { $0 == .finished(.generate) }
+        // The streamed pieces join to exactly the stored rationale of each (prompt, provider).
+        var streamed: [String: String] = [:]
+        for case .token(let promptID, let provider, let text) in recorder.all { streamed["\(promptID)/\(provider)", default: ""] += text }
+        #expect(streamed.count == 2 * tiny.trainIDs.count)
+        for promptID in tiny.trainIDs {
+            for provider in 1...2 {
+                let stored = try tiny.session.store.generation(promptID: promptID, iteration: 1, provider: provider)
+                #expect(streamed["\(promptID)/\(provider)"] == stored?.text)
+            }
+        }
+
+        // Through the app: score, then the prompts read back with l_0, l_s and auto labels.
+        app.handle(.key(.char("s")))
+        try ModelJobRunnerTests.pump(app, terminal) { app.state.jobs[.score]?.phase == .finished }
+        let train = app.state.session.prompts.filter { tiny.trainIDs.contains($0.id) }
+        #expect(train.count == tiny.trainIDs.count)
+        for prompt in train {
+            #expect(prompt.baselineScore != nil)
+            #expect(prompt.answers.map(\.provider) == [1, 2] && prompt.answers.allSatisfy { $0.score != nil })
+            #expect(prompt.autoLabel != nil)
+        }
+    }
+}

@@ -13,7 +13,8 @@ struct TinyModelSession {
     private(set) var trainIDs: [Int64] = []
     static let eos = 257
 
-    init() throws {
+    /// `rationales` false leaves the generations and labels to the generate and score jobs.
+    init(rationales: Bool = true) throws {
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("collate-tiny-\(UUID().uuidString)", isDirectory: true)
         let location = try SessionLocation(name: "tiny", sessionsDirectory: root.appendingPathComponent("sessions"))
@@ -31,6 +32,8 @@ struct TinyModelSession {
         text = text.replacingOccurrences(of: defaults, with: "learning_rate = 0.01\nepochs = 1\nmax_steps = 3\nbatch_size = 2\ncheckpoint_every = 1")
             .replacingOccurrences(of: "no_provider_distinction = false", with: "no_provider_distinction = true")
             .replacingOccurrences(of: "validation_size = 500", with: "validation_size = 1")
+        // Short rationales keep generation quick in a debug build.
+        text = text.replacing(try Regex("max_new_tokens = [0-9]+"), with: "max_new_tokens = 6")
         try Data(text.utf8).write(to: location.manifest)
         let config = ModelConfig(modelType: .llama, vocabSize: 260, hiddenSize: 16, intermediateSize: 24,
                                  numHiddenLayers: 1, numAttentionHeads: 2, numKeyValueHeads: 1, rmsNormEps: 1e-5,
@@ -41,6 +44,7 @@ struct TinyModelSession {
         _ = try TaskImporter.importData(manifest: session.manifest, location: location, store: session.store,
                                         policy: .fail)
         trainIDs = try session.store.prompts(split: .train).compactMap(\.id)
+        guard rationales else { return }
         for prompt in trainIDs {
             _ = try session.store.saveGeneration(GenerationRecord(
                 promptId: prompt, iteration: 1, provider: 1, text: "\(prompt) and \(prompt) make \(2 * prompt).", tokenCount: 5))
