@@ -106,7 +106,7 @@ let package = Package(
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate"],
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate", "LLM"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),

@@ -16,8 +16,9 @@ struct OpenCommand: ParsableCommand {
         abstract: "Open the workbench on a session (what `collate` alone does, on the session \"demo\").",
         discussion: """
             Imports the session's task data first if that has not been done. Every label is written to the \
-            session's store as it is made; there is nothing to save. Generate, score, train and eval need the \
-            model runtime; without it they say what is missing. NO_COLOR set to anything gives a monochrome screen.
+            session's store as it is made; there is nothing to save. Generate, score, train and eval run in the \
+            background on the session's model (mift/, else the manifest's model); without one they say what \
+            is missing. NO_COLOR set to anything gives a monochrome screen.
             """)
 
     @Argument(help: "The session's name: its folder under the sessions directory.")
@@ -75,7 +76,11 @@ struct OpenCommand: ParsableCommand {
         }
         let themes = Self.themesDirectory(sessionsDirectory: directory, currentDirectory: cwd)
             .map(ThemeLibrary.load(directory:)) ?? ThemeLibrary()
-        let backend = try SessionBackend(session: session)
+        // With a model on disk the keys run the real stages; without one they say what is missing.
+        let modelConfig = TrainStage.baseModelDirectory(session).appendingPathComponent("config.json")
+        let jobs: (any SessionJobRunner)? = FileManager.default.fileExists(atPath: modelConfig.path)
+            ? ModelJobRunner() : nil
+        let backend = try SessionBackend(session: session, jobs: jobs)
         let options = CursesTerminal.Options(enableMouse: mouse, environment: environment)
         try CursesTerminal.run(options: options) { terminal in
             try runWorkbench(backend: backend, terminal: terminal, keymap: keymap, themes: themes,

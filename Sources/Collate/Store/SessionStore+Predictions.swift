@@ -54,14 +54,6 @@ extension SessionStore {
         }
     }
 
-    /// Every rationale of `iteration`, by prompt and provider.
-    public func generations(iteration: Int) throws -> [GenerationRecord] {
-        try read { db in
-            try GenerationRecord.filter(Column("iteration") == iteration)
-                .order(Column("promptId"), Column("provider")).fetchAll(db)
-        }
-    }
-
     /// Predictions of one prompt in one iteration, the direct answer (provider 0) first.
     public func predictions(promptID: Int64, iteration: Int) throws -> [PredictionRecord] {
         try read { db in

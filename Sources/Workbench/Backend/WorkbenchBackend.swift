@@ -28,6 +28,8 @@ public enum JobEvent: Hashable, Sendable {
     case paused(JobKind)
     case resumed(JobKind)
     case finished(JobKind)
+    /// Stopped at the operator's request before the end (what was done is kept).
+    case stopped(JobKind)
     case failed(JobKind, message: String)
 }
 

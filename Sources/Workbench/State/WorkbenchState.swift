@@ -37,7 +37,7 @@ public struct LabelChange: Hashable, Sendable {
 
 /// What a background job is doing, as last reported.
 public struct JobStatus: Hashable, Sendable {
-    public enum Phase: Hashable, Sendable { case running, paused, finished, failed(String) }
+    public enum Phase: Hashable, Sendable { case running, paused, finished, stopped, failed(String) }
     public var phase: Phase
     public var done: Int
     public var total: Int

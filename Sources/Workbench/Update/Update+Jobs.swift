@@ -7,6 +7,8 @@ extension Workbench {
     static func apply(_ event: JobEvent, _ state: inout WorkbenchState, now: Date) {
         switch event {
         case .started(let kind, let total):
+            // A new training run draws fresh charts (a resumed one keeps them).
+            if kind == .train { state.metrics = [:] }
             state.jobs[kind] = JobStatus(phase: .running, done: 0, total: total, tokensPerSecond: nil,
                                          startedAt: now, elapsedSeconds: 0)
         case .progress(let kind, let done, let total, let tokensPerSecond):
@@ -52,6 +54,9 @@ extension Workbench {
         case .finished(let kind):
             state.jobs[kind]?.phase = .finished
             state.message = StatusMessage(text: "\(kind.rawValue) finished", isError: false)
+        case .stopped(let kind):
+            state.jobs[kind]?.phase = .stopped
+            state.message = StatusMessage(text: "\(kind.rawValue) stopped", isError: false)
         case .failed(let kind, let text):
             state.jobs[kind]?.phase = .failed(text)
             state.message = StatusMessage(text: "\(kind.rawValue) failed: \(text)", isError: true)

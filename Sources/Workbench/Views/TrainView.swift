@@ -49,6 +49,7 @@ enum TrainView {
         case .running: phase = "running"
         case .paused: phase = "paused"
         case .finished: phase = "finished"
+        case .stopped: phase = "stopped"
         case .failed(let text): phase = "failed: \(text)"
         }
         let block = Block(title: "Training · \(phase)")

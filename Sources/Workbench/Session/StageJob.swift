@@ -1,0 +1,77 @@
+import Collate
+import Foundation
+
+/// The generate, score and eval jobs of the workbench: the Collate stages on the session's
+/// models, on the runner's job thread. Generation streams each piece of text into its column
+/// as it is decoded; score is followed by the pairs stage so the auto labels exist; after
+/// each job the prompts are read back from the store, so l_s, l_0 and the labels appear.
+///
+/// The stages cannot be interrupted part-way; each prompt is its own transaction, so quitting
+/// mid-job loses at most the prompt in progress, and a rerun continues after the last one.
+struct StageJob {
+    let kind: JobKind
+    let session: Session
+    let iteration: Int
+    let report: @Sendable (JobEvent) -> Void
+
+    func run() -> TrainJob.Ending {
+        let model = ProviderModels.miftDirectory(session)
+        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("config.json").path) else {
+            return .failed(UnavailableJobRunner.reason(kind, session: session))
+        }
+        var started = false
+        let onProgress: (StageProgress) -> Void = { progress in
+            if !started {
+                started = true
+                report(.started(kind, total: progress.total))
+            }
+            report(.progress(kind, done: progress.done, total: progress.total, tokensPerSecond: nil))
+        }
+        do {
+            let message: String
+            switch kind {
+            case .generate:
+                let models = try ProviderModels.load(session: session, iteration: iteration)
+                let result = try GenerateStage.run(session: session, models: models,
+                                                   options: GenerateStage.Options(iteration: iteration),
+                                                   onProgress: onProgress) { promptID, provider, text in
+                    report(.token(promptID: promptID, provider: provider, text: text))
+                }
+                message = "generate finished: \(result.generated) rationales, \(result.tokens) tokens "
+                    + "(\(result.skipped) prompts already complete)"
+            case .score:
+                let mift = try ProviderModels.loadMIFT(session: session)
+                let result = try ScoreStage.run(session: session, mift: mift.model, tokenizer: mift.tokenizer,
+                                                options: ScoreStage.Options(iteration: iteration),
+                                                onProgress: onProgress)
+                let pairs = try PairsStage.run(session: session, iteration: iteration)
+                message = "score finished: \(result.scores) scores on \(result.prompts) prompts; "
+                    + "auto labels: \(pairs.kept) kept, \(pairs.filtered) filtered, \(pairs.notScored) not scored"
+            case .eval:
+                let models = try ProviderModels.load(session: session, iteration: iteration)
+                let result = try EvalStage.run(session: session, models: models,
+                                               options: EvalStage.Options(iteration: iteration), onProgress: onProgress)
+                let summary = result.summary
+                report(.evalRow(EvalRow(
+                    iteration: result.iteration, direct: summary.direct,
+                    providers: (1...max(1, models.providerCount)).map { summary.perProvider[$0] },
+                    selected: summary.selected, oracle: summary.oracle)))
+                message = "eval finished: test accuracy of iteration \(result.iteration) on \(summary.promptCount) prompts"
+            case .train:
+                return .failed("the train job is not a stage job")
+            }
+            try reloadPrompts()
+            return .finished(message: message)
+        } catch {
+            // Whatever was written before the error is shown too.
+            try? reloadPrompts()
+            return .failed("\(error)")
+        }
+    }
+
+    /// Every prompt as the store now holds it (new rationales, scores and auto labels).
+    func reloadPrompts() throws {
+        let snapshot = try SessionBackend(session: session).loadSession()
+        for prompt in snapshot.prompts { report(.promptUpdated(prompt)) }
+    }
+}

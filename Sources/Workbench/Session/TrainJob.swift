@@ -1,0 +1,181 @@
+import Collate
+import Foundation
+
+/// One train job of the workbench: `TrainStage` for each provider of the plan in turn, its
+/// events turned into the Train screen's: TRL's metrics per step (x is the job's step count,
+/// so several providers make one line), progress with tokens/s and the total for the ETA,
+/// and log lines. Runs on the runner's job thread.
+struct TrainJob {
+    /// The work left: `providers` still to train (the first may be part-way), `steps` each.
+    struct Plan: Sendable, Equatable {
+        var iteration: Int
+        var steps: Int?
+        var providers: [Int]
+        /// Steps done by this job so far (across providers and pauses): the charts' x.
+        var stepsDone = 0
+        /// Providers that had pairs to train on.
+        var trainedProviders = 0
+    }
+
+    /// How a job ended.
+    enum Ending: Sendable, Equatable {
+        case finished(message: String)
+        case paused(Plan)
+        case stopped(message: String)
+        case failed(String)
+
+        func events(_ kind: JobKind) -> [JobEvent] {
+            switch self {
+            case .finished(let message): return [.log(message), .finished(kind)]
+            case .paused: return [.log("\(kind.rawValue) paused: p resumes from the checkpoint"), .paused(kind)]
+            case .stopped(let message): return [.log(message), .stopped(kind)]
+            case .failed(let message): return [.log("\(kind.rawValue) failed: \(message)"), .failed(kind, message: message)]
+            }
+        }
+    }
+
+    let session: Session
+    var plan: Plan
+    let report: @Sendable (JobEvent) -> Void
+    let request: @Sendable () -> ModelJobRunner.Request?
+
+    init(session: Session, plan: Plan, report: @escaping @Sendable (JobEvent) -> Void,
+         request: @escaping @Sendable () -> ModelJobRunner.Request?) {
+        self.session = session
+        self.plan = plan
+        self.report = report
+        self.request = request
+    }
+
+    /// Steps per provider for the ETA: the plan's, else the manifest's max_steps, else 0 until
+    /// each run states its total (an epoch's length depends on the pairs).
+    var stepsPerProvider: Int { plan.steps ?? DPOTrainingConfiguration(manifest: session.manifest).maxSteps ?? 0 }
+
+    mutating func run(resuming: Bool) -> TrainJob.Ending {
+        let base = TrainStage.baseModelDirectory(session)
+        guard FileManager.default.fileExists(atPath: base.appendingPathComponent("config.json").path) else {
+            return .failed(UnavailableJobRunner.reason(.train, session: session))
+        }
+        if !resuming { report(.started(.train, total: stepsPerProvider * plan.providers.count)) }
+        while let provider = plan.providers.first {
+            switch request() {
+            case .pause?: return .paused(plan)
+            case .stop?: return .stopped(message: "train stopped before provider \(provider)")
+            case nil: break
+            }
+            let result: TrainStage.Result
+            var watcher = StepWatcher(job: self, provider: provider)
+            do {
+                let previous = ProviderAdapters.directory(session.location, iteration: plan.iteration - 1, provider: provider)
+                if !FileManager.default.fileExists(atPath: previous.appendingPathComponent("adapter_config.json").path) {
+                    report(.log("provider \(provider): no adapter from iteration \(plan.iteration - 1); "
+                                + "the run starts from a fresh LoRA adapter (B = 0) unless it resumes"))
+                }
+                let options = TrainStage.Options(iteration: plan.iteration, provider: provider, maxSteps: plan.steps,
+                                                 freshAdapterWhenMissing: true)
+                result = try TrainStage.run(session: session, options: options) { watcher.observe($0) }
+            } catch {
+                return .failed("provider \(provider): \(error)")
+            }
+            plan.stepsDone = watcher.stepsDone
+            switch result {
+            case .noPairs:
+                report(.log("provider \(provider): no preference pairs in iteration \(plan.iteration)"))
+            case .trained(.finished(_, let steps), let pairs, let adapter):
+                plan.trainedProviders += 1
+                report(.log("provider \(provider): \(steps) steps on \(pairs) pairs done"
+                            + (adapter.map { ", adapter saved to \(UnavailableJobRunner.displayPath($0))" } ?? "")))
+            case .trained(.stopped(_, let step), _, _):
+                if request() == .pause { return .paused(plan) }
+                return .stopped(message: "train stopped after step \(step) of provider \(provider); "
+                                + "t resumes from the checkpoint")
+            case .trained(.failed(_, _, let message), _, _):
+                return .failed("provider \(provider): \(message)")
+            }
+            plan.providers.removeFirst()
+        }
+        guard plan.trainedProviders > 0 else {
+            return .failed("no preference pairs to train on in iteration \(plan.iteration) yet: label prompts "
+                           + "(a digit chooses, r and a digit rejects) or score them for auto labels")
+        }
+        return .finished(message: "train finished: \(plan.stepsDone) steps")
+    }
+}
+
+/// Turns one provider's `TrainingEvent`s into job events, and answers the trainer's callback
+/// with the UI's pause/stop request.
+struct StepWatcher {
+    let job: TrainJob
+    let provider: Int
+    private(set) var stepsDone: Int
+    /// Steps the job expects in all, updated when a run states its own total.
+    private var plannedTotal: Int
+    private var runTotal = 0
+    /// Estimated completion tokens per step (pairs' stored token counts times the batch size).
+    private var tokensPerStep: Double?
+    private var timedFrom: Date?
+    private var timedSteps = 0
+
+    init(job: TrainJob, provider: Int) {
+        self.job = job
+        self.provider = provider
+        stepsDone = job.plan.stepsDone
+        plannedTotal = job.plan.stepsDone + job.stepsPerProvider * job.plan.providers.count
+    }
+
+    mutating func observe(_ event: TrainingEvent) -> TrainingControl {
+        let report = job.report
+        switch event {
+        case .started(let runID, let from, let total):
+            runTotal = total
+            plannedTotal = stepsDone + (total - from) + job.stepsPerProvider * (job.plan.providers.count - 1)
+            report(.log("provider \(provider): run \(runID) " + (from == 0 ? "started" : "resumed at step \(from)")
+                        + ", \(total) steps"))
+            report(.progress(.train, done: stepsDone, total: plannedTotal, tokensPerSecond: nil))
+        case .referenceReady(let computed, let stored):
+            report(.log("provider \(provider): reference log-probs computed for \(computed) pairs (\(stored) stored)"))
+            tokensPerStep = estimatedTokensPerStep()
+            timedFrom = Date()
+        case .step(let metric):
+            stepsDone += 1
+            timedSteps += 1
+            for (name, value) in Self.metrics(metric) {
+                report(.metric(step: stepsDone, name: name, value: value))
+            }
+            var rate: Double?
+            if let tokensPerStep, let timedFrom {
+                let elapsed = Date().timeIntervalSince(timedFrom)
+                if elapsed > 0 { rate = tokensPerStep * Double(timedSteps) / elapsed }
+            }
+            report(.progress(.train, done: stepsDone, total: max(plannedTotal, stepsDone), tokensPerSecond: rate))
+            func f(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
+            report(.log("provider \(provider): step \(metric.step)/\(runTotal) loss \(f(metric.loss)) "
+                        + "margins \(f(metric.rewardsMargins)) accuracies \(f(metric.rewardsAccuracies))"))
+        case .checkpoint(let step, let path):
+            report(.log("provider \(provider): checkpoint at step \(step): \(path)"))
+        case .stopped(let step):
+            report(.log("provider \(provider): stopped after step \(step), checkpointed"))
+        case .finished, .failed:
+            break
+        }
+        return job.request() == nil ? .proceed : .stop
+    }
+
+    /// TRL's names of the metrics the Train screen charts.
+    static func metrics(_ metric: MetricRecord) -> [(String, Double)] {
+        [("loss", metric.loss), ("rewards/margins", metric.rewardsMargins),
+         ("rewards/accuracies", metric.rewardsAccuracies), ("rewards/chosen", metric.rewardsChosen),
+         ("rewards/rejected", metric.rewardsRejected)]
+            .compactMap { name, value in value.map { (name, $0) } }
+    }
+
+    /// The mean completion tokens (chosen + rejected) of the provider's pairs, times the
+    /// batch size: what one step reads besides the prompts.
+    func estimatedTokensPerStep() -> Double? {
+        guard let records = try? job.session.store.referenceLogprobs(iteration: job.plan.iteration, provider: provider),
+              !records.isEmpty else { return nil }
+        let tokens = records.values.reduce(0) { $0 + $1.chosenTokens + $1.rejectedTokens }
+        let batch = DPOTrainingConfiguration(manifest: job.session.manifest).batchSize
+        return Double(tokens) / Double(records.count) * Double(min(batch, records.count))
+    }
+}
