@@ -78,7 +78,10 @@ import Testing
         // `collate` alone opens "demo"; the sessions directory comes from the environment; an
         // unknown theme falls back to dark with a notice.
         try tmux.start(binary + " --theme nosuch", environment: ["COLLATE_SESSIONS_DIR": fixture.sessionsDirectory.path])
-        let screen = try tmux.waitFor("the imported prompts") { $0.contains("Natalia") || $0.contains("Weng") }
+        // Wait for both: the notice and the prompts may reach the screen in different frames.
+        let screen = try tmux.waitFor("the imported prompts and the theme notice") {
+            ($0.contains("Natalia") || $0.contains("Weng")) && $0.contains("no theme named nosuch; using dark")
+        }
         #expect(screen.contains("no theme named nosuch; using dark"), "\(screen)")
         #expect(try fixture.session.store.prompts().count == 5)
         try tmux.send("q")
