@@ -21,6 +21,9 @@ struct ModelBenchmark: ParsableCommand {
     @Option(help: "Only these workloads (prefill, decode, train); repeatable.")
     var only: [String] = []
 
+    @Flag(help: "Ours alone, without starting PyTorch (for profiling).")
+    var noReference = false
+
     static let workloads = ["prefill", "decode", "train"]
 
     /// SmolLM2-135M: hidden 576, intermediate 1536, 30 layers, 9 heads, 3 KV heads, tied.
@@ -38,7 +41,7 @@ struct ModelBenchmark: ParsableCommand {
 
     func run() throws {
         let threads = Parallelism.defaultThreads
-        let reference = startReference(threads: threads)
+        let reference = noReference ? nil : startReference(threads: threads)
         var model = LlamaModel(randomConfig: Self.config, seed: 1)
         var rng = SeededRandom(seed: 2)
         let vocab = Self.config.vocabSize

@@ -48,7 +48,11 @@ import TensorCore
         var cache = KVCache(config: model.config, capacity: 6)
         let last = model.logits(ids: ids, cache: &cache, positions: .last)
         #expect(last.shape == [1, 1, model.config.vocabSize])
-        #expect(last.scalars == Array(model.logits(ids: ids).scalars.suffix(model.config.vocabSize)))
+        // Equal up to rounding, not bit for bit: the one-row head product runs the streaming
+        // matrix-vector kernel (lane-wise partial sums), the six-row one the packed GEMM.
+        let lastRow = Array(model.logits(ids: ids).scalars.suffix(model.config.vocabSize))
+        let difference = maxAbsDifference(last.scalars, lastRow)
+        #expect(difference <= 1e-5, "max abs diff \(difference)")
     }
 
     @Test func savedDirectoryReloadsExactlyInF32AndWithinRoundingInBF16() throws {

@@ -79,6 +79,14 @@ final class WorkerPool: @unchecked Sendable {
         busy.store(false, ordering: .releasing)
     }
 
+    /// Runs this worker's part of the current job. A function of its own so that the
+    /// worker's reference to the closure is released before it counts itself finished:
+    /// `withoutActuallyEscaping` traps if one is still held when `run` returns.
+    @inline(never)
+    private func runJob(_ index: Int) {
+        job?(index)
+    }
+
     private func workerLoop(index: Int) {
         var seen = 0
         while true {
@@ -102,8 +110,8 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_mutex_unlock(&mutex)
             }
             seen = current
-            if index < current & 255, let job {
-                job(index)
+            if index < current & 255 {
+                runJob(index)
                 finished.add(1, ordering: .releasing)
             }
         }
