@@ -83,6 +83,7 @@ let package = Package(
             name: "collate-bench",
             dependencies: [
                 "TensorCore",
+                "LLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CollateBench",

@@ -16,7 +16,8 @@ enum GemmBlocking {
     /// gives 2 x 288, not 256 + 256 + 64), so no short block pays the C write-back for little
     /// work. 256, 288 and 320 measured the same within the noise of this machine.
     static var kc: Int { 288 }
-    /// Rows of a packed A block: 144 x 288 floats = 162 KB, well inside the 512 KB L2.
+    /// Most rows of a packed A block (blocks are evened out below this): 144 x 288 floats =
+    /// 162 KB, well inside the 512 KB L2.
     static var mc: Int { 144 }
     /// Columns of a packed B panel: 288 x 4080 floats = 4.7 MB, inside the shared 32 MB L3.
     static var nc: Int { 4080 }
@@ -38,10 +39,16 @@ func gemmBlocked(
     let mr = GemmTile.rows, nr = GemmTile.columns
     let kBlocks = (k + GemmBlocking.kc - 1) / GemmBlocking.kc
     let depth = (k + kBlocks - 1) / kBlocks
-    let mcMax = min(GemmBlocking.mc, roundUp(m, mr))
-    let ncMax = min(GemmBlocking.nc, roundUp(n, nr))
-    let rowBlocks = (m + GemmBlocking.mc - 1) / GemmBlocking.mc
     let workers = max(1, threads)
+    // Row blocks of equal height (a multiple of 6), their count a multiple of the thread
+    // count when there are several: 1024 rows on 2 threads are 8 blocks of 128, not 7 of
+    // 144 and one of 16 (which left one thread a whole block short at the end).
+    var rowBlocks = (m + GemmBlocking.mc - 1) / GemmBlocking.mc
+    if workers > 1 && rowBlocks > 1 { rowBlocks = roundUp(rowBlocks, workers) }
+    let blockRows = roundUp((m + rowBlocks - 1) / rowBlocks, mr)
+    rowBlocks = (m + blockRows - 1) / blockRows
+    let mcMax = min(blockRows, roundUp(m, mr))
+    let ncMax = min(GemmBlocking.nc, roundUp(n, nr))
     var pointers = GemmPointers(a: a, b: b, c: c)
     let packedA = allocateAligned(workers * mcMax * depth)
     let packedB = allocateAligned(ncMax * depth)
@@ -75,8 +82,8 @@ func gemmBlocked(
                           packed: shared.packedB! + first * kc)
             }
             runTasks(rowBlocks * columnParts, workers: workers) { task, worker in
-                let ic = task / columnParts * GemmBlocking.mc
-                let mc = min(GemmBlocking.mc, m - ic)
+                let ic = task / columnParts * blockRows
+                let mc = min(blockRows, m - ic)
                 let firstStrip = task % columnParts * stripsPerPart
                 let endStrip = min(strips, firstStrip + stripsPerPart)
                 let aBlock = transA ? shared.a + pc * lda + ic : shared.a + ic * lda + pc

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Runs `body(task, worker)` for every task in `0..<tasks` on at most `workers` threads
@@ -14,7 +13,7 @@ func runTasks(_ tasks: Int, workers: Int, _ body: @Sendable (_ task: Int, _ work
         return
     }
     let next = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    WorkerPool.shared.run(participants: workers) { worker in
         while true {
             let task = next.wrappingAdd(1, ordering: .relaxed).oldValue
             if task >= tasks { return }
