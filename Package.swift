@@ -57,6 +57,9 @@ let package = Package(
             ]
         ),
 
+        // The bundled demo model's recipe: BPE tokenizer, MIFT training from scratch, evaluation.
+        .target(name: "DemoModel", dependencies: ["TensorCore", "LLM", "Collate"]),
+
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
@@ -64,6 +67,7 @@ let package = Package(
                 "TensorCore",
                 "LLM",
                 "Collate",
+                "DemoModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +79,7 @@ let package = Package(
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CollateTests", dependencies: ["Collate"]),
+        .testTarget(name: "DemoModelTests", dependencies: ["DemoModel", "LLM", "Collate", "TensorCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
