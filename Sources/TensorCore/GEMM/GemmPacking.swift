@@ -1,0 +1,110 @@
+/// Packing copies a block of op(A) or op(B) into the order the microkernel reads it, so the
+/// kernel streams contiguous memory whatever the transposition and leading dimension, and one
+/// kernel serves all four transpose variants. Partial strips are padded with zeros: the
+/// kernel then always computes full tiles and the padding contributes nothing.
+
+/// Packs op(A)[0..<rows, 0..<kc] into strips of `GemmTile.rows` rows:
+/// `packed[(s * kc + p) * 6 + r] = op(A)[s * 6 + r, p]` (zero where `s * 6 + r >= rows`).
+///
+/// - `a`: element (0, 0) of the block in op(A); `transA` means A is stored `[k, m]` row-major,
+///   so op(A)[i, p] = a[p * lda + i]; otherwise op(A)[i, p] = a[i * lda + p].
+/// - `packed`: room for `ceil(rows / 6) * 6 * kc` floats.
+func gemmPackA(
+    transA: Bool, rows: Int, kc: Int, a: UnsafePointer<Float>, lda: Int,
+    packed: UnsafeMutablePointer<Float>
+) {
+    let mr = GemmTile.rows
+    var strip = 0
+    while strip < rows {
+        let valid = min(mr, rows - strip)
+        let target = packed + strip * kc
+        if valid == mr {
+            // Full strip: six reads and six contiguous writes per p, unrolled (about 2x faster
+            // than a variable-length inner loop or six strided passes).
+            if transA {
+                let r0 = a + strip
+                for p in 0..<kc {
+                    let from = r0 + p * lda, to = target + p * mr
+                    to[0] = from[0]; to[1] = from[1]; to[2] = from[2]
+                    to[3] = from[3]; to[4] = from[4]; to[5] = from[5]
+                }
+            } else {
+                let r0 = a + strip * lda, r1 = r0 + lda, r2 = r1 + lda
+                let r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
+                for p in 0..<kc {
+                    let to = target + p * mr
+                    to[0] = r0[p]; to[1] = r1[p]; to[2] = r2[p]
+                    to[3] = r3[p]; to[4] = r4[p]; to[5] = r5[p]
+                }
+            }
+        } else {
+            // The last, partial strip: copy the valid rows, zero the rest.
+            for p in 0..<kc {
+                let to = target + p * mr
+                for r in 0..<valid {
+                    let i = strip + r
+                    to[r] = transA ? a[p * lda + i] : a[i * lda + p]
+                }
+                for r in valid..<mr { to[r] = 0 }
+            }
+        }
+        strip += mr
+    }
+}
+
+/// Packs op(B)[0..<kc, 0..<columns] into strips of `GemmTile.columns` columns:
+/// `packed[(s * kc + p) * 16 + j] = op(B)[p, s * 16 + j]` (zero where out of range).
+///
+/// - `b`: element (0, 0) of the block in op(B); `transB` means B is stored `[n, k]` row-major,
+///   so op(B)[p, j] = b[j * ldb + p]; otherwise op(B)[p, j] = b[p * ldb + j].
+/// - `packed`: 64-byte aligned, room for `ceil(columns / 16) * 16 * kc` floats.
+func gemmPackB(
+    transB: Bool, kc: Int, columns: Int, b: UnsafePointer<Float>, ldb: Int,
+    packed: UnsafeMutablePointer<Float>
+) {
+    let nr = GemmTile.columns
+    var strip = 0
+    while strip < columns {
+        let valid = min(nr, columns - strip)
+        let target = packed + strip * kc
+        if transB && valid == nr {
+            // Column j of op(B) is row j of B, contiguous over p. Walking the 16 rows in
+            // lockstep gives one 64-byte store per p: 2-4x faster than 16 strided scalar
+            // stores per p, which mattered for m = 64 (B is packed for only 64 rows of work).
+            let r = b + strip * ldb
+            let l = ldb
+            for p in 0..<kc {
+                let column = SIMD16<Float>(
+                    r[p], r[l + p], r[2 * l + p], r[3 * l + p],
+                    r[4 * l + p], r[5 * l + p], r[6 * l + p], r[7 * l + p],
+                    r[8 * l + p], r[9 * l + p], r[10 * l + p], r[11 * l + p],
+                    r[12 * l + p], r[13 * l + p], r[14 * l + p], r[15 * l + p])
+                UnsafeMutableRawPointer(target + p * nr).storeBytes(of: column, as: SIMD16<Float>.self)
+            }
+        } else if transB {
+            // A partial strip: column j of op(B) is row j of B; write with stride 16.
+            for j in 0..<valid {
+                let from = b + (strip + j) * ldb
+                for p in 0..<kc { target[p * nr + j] = from[p] }
+            }
+            for j in valid..<nr {
+                for p in 0..<kc { target[p * nr + j] = 0 }
+            }
+        } else if valid == nr {
+            // Full strip of a row-major B: one unaligned 16-float load and store per p.
+            let source = b + strip
+            for p in 0..<kc {
+                let row = UnsafeRawPointer(source + p * ldb).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(target + p * nr).storeBytes(of: row, as: SIMD16<Float>.self)
+            }
+        } else {
+            let source = b + strip
+            for p in 0..<kc {
+                let from = source + p * ldb, to = target + p * nr
+                for j in 0..<valid { to[j] = from[j] }
+                for j in valid..<nr { to[j] = 0 }
+            }
+        }
+        strip += nr
+    }
+}
