@@ -14,7 +14,7 @@ struct DemoSessionOption: ParsableArguments {
     }
 
     func manifest() throws -> SessionManifest {
-        try ManifestParser.load(from: folder().appendingPathComponent("session.toml"))
+        try SessionManifest.load(from: folder().appendingPathComponent("session.toml"))
     }
 
     func resolve(_ path: String) -> URL {

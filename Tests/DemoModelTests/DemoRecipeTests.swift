@@ -11,7 +11,7 @@ let demoSessionFolder = URL(fileURLWithPath: #filePath)
     .appendingPathComponent("sessions/demo", isDirectory: true)
 
 func demoManifest() throws -> SessionManifest {
-    try ManifestParser.load(from: demoSessionFolder.appendingPathComponent("session.toml"))
+    try SessionManifest.load(from: demoSessionFolder.appendingPathComponent("session.toml"))
 }
 
 func temporaryDirectory(_ name: String) throws -> URL {
