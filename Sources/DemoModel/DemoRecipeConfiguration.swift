@@ -48,8 +48,8 @@ public struct DemoRecipeConfiguration: Sendable, Equatable, Codable {
     /// The bundled model's recipe, sized to train in under 30 minutes on two shared cores.
     public static let standard = DemoRecipeConfiguration(
         vocabularySize: 640, hiddenSize: 128, layers: 4, attentionHeads: 4, keyValueHeads: 2,
-        intermediateSize: 352, contextLength: 256, steps: 1500, batchSize: 16, peakLearningRate: 3e-3,
-        minimumLearningRate: 1.5e-4, warmupSteps: 75, weightDecay: 0.01, maxGradientNorm: 1,
+        intermediateSize: 352, contextLength: 256, steps: 3000, batchSize: 16, peakLearningRate: 3e-3,
+        minimumLearningRate: 1.5e-4, warmupSteps: 50, weightDecay: 0.01, maxGradientNorm: 1,
         checkpointEvery: 50, seed: 0)
 
     /// A model small enough for a unit test to train for a few steps in a debug build.
