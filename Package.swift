@@ -64,6 +64,9 @@ let package = Package(
             ]
         ),
 
+        // The bundled demo model's recipe: BPE tokenizer, MIFT training from scratch, evaluation.
+        .target(name: "DemoModel", dependencies: ["TensorCore", "LLM", "Collate"]),
+
         // The product's executable: CLI and wiring.
         .executableTarget(
             name: "collate",
@@ -73,6 +76,7 @@ let package = Package(
                 "Collate",
                 "Workbench",
                 "TUICurses",
+                "DemoModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +116,7 @@ let package = Package(
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "LLM", "CollateToyPolicy"]),
+        .testTarget(name: "DemoModelTests", dependencies: ["DemoModel", "LLM", "Collate", "TensorCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,8 +6,8 @@ import Foundation
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "The bundled demo session's task data.",
-        subcommands: [DemoDataCommand.self])
+        abstract: "The bundled demo session: its task data and its model.",
+        subcommands: [DemoDataCommand.self, DemoBuildCommand.self, DemoEvalCommand.self])
 }
 
 struct DemoDataCommand: ParsableCommand {

@@ -2,8 +2,8 @@ import Foundation
 
 /// Reads a JSONL task file into examples, collecting bad lines with their numbers. Blank
 /// lines are skipped (not bad): JSONL files often end with one.
-enum TaskFileReader {
-    static func read(url: URL, displayName: String, format: TaskDataFormat, fields: FieldMapping?)
+public enum TaskFileReader {
+    public static func read(url: URL, displayName: String, format: TaskDataFormat, fields: FieldMapping?)
         throws(TaskDataError) -> (examples: [TaskExample], bad: [BadLine]) {
         let data: Data
         do {
