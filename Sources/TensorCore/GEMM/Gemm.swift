@@ -36,9 +36,12 @@ public func gemm(
     // Below ~256K multiply-adds (~5 us) a second thread costs more than it saves.
     let parts = max(1, min(threads, m * n * k / (1 << 18)))
     if m == 1 || n == 1 {
+        // One thread: measured with the worker pool (collate-bench gemm, ours alone, release),
+        // 1x576x1536 ran at 23 GFLOP/s on one thread and 9.8 split over two. The split stays
+        // available (`parts`) for when the pool's hand-off gets cheap enough to pay off.
         gemvSplit(transA: transA, transB: transB, m: m, n: n, k: k,
                   operands: GemmPointers(a: a, b: b, c: c), lda: lda, ldb: ldb, ldc: ldc,
-                  accumulate: accumulate, parts: parts)
+                  accumulate: accumulate, parts: 1)
     } else {
         gemmBlocked(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b,
                     ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, threads: parts)
