@@ -88,6 +88,8 @@ let package = Package(
             dependencies: [
                 "TensorCore",
                 "LLM",
+                "TUIKit",
+                "Workbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CollateBench",

@@ -41,7 +41,7 @@ extension LlamaModel {
         let values = Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.variable.value) })
         // Fresh Variables (same storage until written: copy-on-write) so merging never
         // writes into this model's weights.
-        var copy = LlamaModel(config: config, layout: layout) { tensorName, _ in values[tensorName]! }
+        let copy = LlamaModel(config: config, layout: layout) { tensorName, _ in values[tensorName]! }
         for (index, pairs) in adapter.layers.enumerated() {
             for (target, pair) in pairs {
                 // [out, r] @ [r, in] -> [out, in]

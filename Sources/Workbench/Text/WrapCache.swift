@@ -22,6 +22,9 @@ public final class WrapCache: Sendable {
 
     public var count: Int { entries.withLock { $0.count } }
 
+    /// Forgets every entry (the render benchmark's naive reference repaints without a cache).
+    public func removeAll() { entries.withLock { $0.removeAll() } }
+
     /// The display lines of `text` wrapped to `width`; with a partner, the words not in the
     /// LCS with the partner's words are drawn in `changedStyle`.
     public func lines(for text: String, width: Int, diffPartner: String?, style: Style,
