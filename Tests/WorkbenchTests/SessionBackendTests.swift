@@ -31,6 +31,27 @@ import TUIKit
         #expect(snapshot.prompts[3].answers.isEmpty && snapshot.prompts[3].autoLabel == nil)
     }
 
+    /// The score stage's predicted answers (M_IFT's answer given each rationale) reach the
+    /// column headers: the text and whether it is right.
+    @Test func predictedAnswersComeFromTheStore() throws {
+        let fixture = try TemporarySession()
+        defer { fixture.remove() }
+        let store = fixture.session.store
+        let promptID = fixture.trainIDs[0]
+        let generations = try store.generations(iteration: 1).filter { $0.promptId == promptID }
+        let predictions = generations.map {
+            PredictionRecord(promptId: promptID, iteration: 1, provider: $0.provider, generationId: $0.id,
+                             text: $0.provider == 1 ? "72" : "70", correct: $0.provider == 1)
+        }
+        _ = try store.saveScoresAndPredictions(scores: [], predictions: predictions)
+        let snapshot = try SessionBackend(session: fixture.session).loadSession()
+        let first = try #require(snapshot.prompts.first { $0.id == promptID })
+        #expect(first.answers.map(\.predictedAnswer) == ["72", "70"])
+        #expect(first.answers.map(\.correct) == [true, false])
+        let other = try #require(snapshot.prompts.first { $0.id == fixture.trainIDs[1] })
+        #expect(other.answers.allSatisfy { $0.predictedAnswer == nil && $0.correct == nil })
+    }
+
     @Test func labelsWrittenByKeysAreInTheStoreAndReopen() throws {
         let fixture = try TemporarySession()
         defer { fixture.remove() }

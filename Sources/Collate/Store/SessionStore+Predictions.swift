@@ -62,6 +62,14 @@ extension SessionStore {
         }
     }
 
+    /// Every prediction of one iteration (the workbench loads them all at once).
+    public func predictions(iteration: Int) throws -> [PredictionRecord] {
+        try read { db in
+            try PredictionRecord.filter(Column("iteration") == iteration)
+                .order(Column("promptId"), Column("provider")).fetchAll(db)
+        }
+    }
+
     /// Replaces the evaluation table of `iteration` with `rows`, in one transaction.
     public func replaceEvaluation(iteration: Int, rows: [EvaluationRecord]) throws {
         try write { db in

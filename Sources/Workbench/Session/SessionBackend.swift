@@ -29,6 +29,7 @@ public final class SessionBackend: WorkbenchBackend {
         let generations = Dictionary(grouping: try store.generations(iteration: iteration), by: \.promptId)
         let scores = Dictionary(grouping: try store.scores(iteration: iteration), by: \.promptId)
         let labels = try store.labelsInForce(iteration: iteration)
+        let predictions = Dictionary(grouping: try store.predictions(iteration: iteration), by: \.promptId)
         var prompts: [PromptItem] = []
         prompts.reserveCapacity(records.count)
         for record in records {
@@ -36,7 +37,10 @@ public final class SessionBackend: WorkbenchBackend {
             let promptScores = scores[id] ?? []
             let answers = try (generations[id] ?? []).map { generation in
                 let score = promptScores.first { $0.provider == generation.provider }
+                // M_IFT's answer given this rationale, stored by the score stage.
+                let prediction = predictions[id]?.first { $0.provider == generation.provider }
                 return ProviderAnswer(provider: generation.provider, rationale: generation.text,
+                                      predictedAnswer: prediction?.text, correct: prediction?.correct,
                                       score: score?.score, answerLogProbs: try score?.decodedTokenLogprobs() ?? [])
             }
             prompts.append(PromptItem(
