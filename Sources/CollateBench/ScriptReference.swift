@@ -19,12 +19,14 @@ final class ScriptReference {
     private let input = Pipe(), output = Pipe()
     private var buffered = Data()
 
-    init(python: String, script: String, arguments: [String], environment extra: [String: String] = [:]) throws {
+    init(python: String, script: String, arguments: [String], environment extra: [String: String] = [:],
+         removing removed: [String] = []) throws {
         for path in [python, script] where !FileManager.default.fileExists(atPath: path) {
             throw Failure.missing(path)
         }
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in extra { environment[key] = value }
+        for key in removed { environment[key] = nil }
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script] + arguments
         process.environment = environment
