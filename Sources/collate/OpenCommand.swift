@@ -15,7 +15,8 @@ struct OpenCommand: ParsableCommand {
         commandName: "open",
         abstract: "Open the workbench on a session (what `collate` alone does, on the session \"demo\").",
         discussion: """
-            Imports the session's task data first if that has not been done. Every label is written to the \
+            Imports the session's task data first if that has not been done, and starts generating \
+            rationales if there are none yet (--no-generate: wait for `g`). Every label is written to the \
             session's store as it is made; there is nothing to save. Generate, score, train and eval run in the \
             background on the session's model (mift/, else the manifest's model); without one they say what \
             is missing. NO_COLOR set to anything gives a monochrome screen.
@@ -40,6 +41,10 @@ struct OpenCommand: ParsableCommand {
 
     @Flag(help: "Let mouse clicks select prompts and columns, and the wheel scroll.")
     var mouse = false
+
+    @Flag(name: .customLong("no-generate"),
+          help: "Do not start generating rationales when the session has none yet (a first open does by default).")
+    var noGenerate = false
 
     struct OpenError: Error, CustomStringConvertible {
         let description: String
@@ -84,7 +89,7 @@ struct OpenCommand: ParsableCommand {
         let options = CursesTerminal.Options(enableMouse: mouse, environment: environment)
         try CursesTerminal.run(options: options) { terminal in
             try runWorkbench(backend: backend, terminal: terminal, keymap: keymap, themes: themes,
-                             themeName: theme, notices: notices)
+                             themeName: theme, notices: notices, generateWhenEmpty: jobs != nil && !noGenerate)
         }
     }
 

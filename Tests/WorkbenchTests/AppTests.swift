@@ -38,6 +38,20 @@ import TUIKit
         #expect(reopened.state.session.prompts[1].humanLabel?.rejectedProvider == 1)
     }
 
+    @Test func aFirstOpenStartsGeneratingAndALaterOneDoesNot() throws {
+        var empty = Fixture.session()
+        for index in empty.prompts.indices { empty.prompts[index].answers = [] }
+        let fresh = MemoryBackend(session: empty)
+        let first = try WorkbenchApp(backend: fresh, terminal: MemoryTerminal(size: Size(width: 80, height: 24)))
+        #expect(first.generateWhenNothingIsWritten())
+        #expect(fresh.commands == [.start(.generate, steps: nil)])
+
+        let written = MemoryBackend()  // the fixture's prompts have rationales
+        let later = try WorkbenchApp(backend: written, terminal: MemoryTerminal(size: Size(width: 80, height: 24)))
+        #expect(!later.generateWhenNothingIsWritten())
+        #expect(written.commands.isEmpty)
+    }
+
     @Test func aFailedWriteShowsAnErrorAndWhatTheStoreHolds() throws {
         let backend = MemoryBackend()
         backend.failWrites = true

@@ -58,6 +58,16 @@ public final class WorkbenchApp {
         }
     }
 
+    /// A session that has no rationale yet (a first open) starts generating them, so that the
+    /// providers are seen writing within seconds instead of behind a key nobody knows yet.
+    /// Returns whether it started.
+    @discardableResult
+    public func generateWhenNothingIsWritten() -> Bool {
+        guard !state.session.prompts.isEmpty, state.session.prompts.allSatisfy({ $0.answers.isEmpty }) else { return false }
+        dispatch(.command(.generate))
+        return true
+    }
+
     /// One event, without drawing: keys through the keymap, wake-ups drain the job inbox.
     public func handle(_ event: Event) {
         switch event {
@@ -120,7 +130,9 @@ public final class WorkbenchApp {
 /// written as they are made, so returning (or being killed) loses nothing.
 public func runWorkbench(backend: any WorkbenchBackend, terminal: any Terminal, keymap: Keymap = .standard,
                          themes: ThemeLibrary = ThemeLibrary(), themeName: String = "dark",
-                         notices: [String] = []) throws {
-    try WorkbenchApp(backend: backend, terminal: terminal, keymap: keymap, themes: themes, themeName: themeName,
-                     notices: notices).run()
+                         notices: [String] = [], generateWhenEmpty: Bool = false) throws {
+    let app = try WorkbenchApp(backend: backend, terminal: terminal, keymap: keymap, themes: themes,
+                               themeName: themeName, notices: notices)
+    if generateWhenEmpty { app.generateWhenNothingIsWritten() }
+    try app.run()
 }
