@@ -1,7 +1,7 @@
 # The two commands of the README's quick start, and the pieces they are made of.
 SWIFT ?= swift
 PHASE := scripts/phase
-.PHONY: deps build run test test-checked crosscheck bench clean
+.PHONY: deps build run test test-checked crosscheck bench demo-model clean
 
 deps:
 	@$(PHASE) deps scripts/install-deps
@@ -33,6 +33,12 @@ crosscheck:
 	  if [ $$rc -eq 2 ]; then echo "!!! CROSS-CHECK SKIPPED: $$check (reference venv unavailable)"; \
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
 	done
+
+# Retrains the bundled demo model (sessions/demo/model) from scratch with the release build:
+# the recipe's numeric code outside the kernels is several times slower in a debug build.
+demo-model: build
+	@$(PHASE) demo-build .build/release/collate demo build --resume
+	.build/release/collate demo eval
 
 bench:
 	$(SWIFT) build -c release --product collate-bench

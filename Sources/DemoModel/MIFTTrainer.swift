@@ -51,7 +51,8 @@ public final class MIFTTrainer {
         if let optimizerState { try optimizer.restore(optimizerState) }
         schedule = CosineSchedule(peak: configuration.peakLearningRate, warmupSteps: configuration.warmupSteps,
                                   totalSteps: configuration.steps, minimum: configuration.minimumLearningRate)
-        self.sampler = sampler ?? MIFTSampler(problemCount: dataset.count, seed: configuration.seed &+ 1)
+        self.sampler = sampler ?? MIFTSampler(problemCount: dataset.count, seed: configuration.seed &+ 1,
+                                                  modeWeights: configuration.modeWeights)
     }
 
     /// A fresh model, reproducible from the configuration's seed.

@@ -46,6 +46,10 @@ struct DemoBuildCommand: ParsableCommand {
     @Option(help: "Steps between checkpoints.")
     var checkpointEvery = DemoRecipeConfiguration.standard.checkpointEvery
 
+    @Option(help: ArgumentHelp("How often each mode is drawn, relative to the others: I -> A, I -> R, [I; R] -> A.",
+                               valueName: "a,r,ra"))
+    var modeWeights = DemoRecipeConfiguration.standard.modeWeights.map(String.init).joined(separator: ",")
+
     @Flag(help: "Continue from the newest checkpoint instead of starting over.")
     var resume = false
 
@@ -59,6 +63,7 @@ struct DemoBuildCommand: ParsableCommand {
         configuration.steps = steps
         configuration.seed = seed
         configuration.checkpointEvery = checkpointEvery
+        configuration.modeWeights = try Self.parseModeWeights(modeWeights)
         configuration.warmupSteps = min(configuration.warmupSteps, max(1, steps / 20))
         let examples = try DemoRecipe.trainingExamples(manifest: manifest, sessionFolder: folder)
         var meter = ProgressMeter(totalSteps: steps)
@@ -66,6 +71,17 @@ struct DemoBuildCommand: ParsableCommand {
                              output: output, checkpoints: checkpoints, resume: resume) { event in
             meter.report(event)
         }
+    }
+}
+
+extension DemoBuildCommand {
+    static func parseModeWeights(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, values.count == 3, values.allSatisfy({ $0 >= 0 }), values.reduce(0, +) > 0 else {
+            throw ValidationError("--mode-weights takes three non-negative whole numbers, not all zero, like 1,3,1 (got \(text))")
+        }
+        return values
     }
 }
 

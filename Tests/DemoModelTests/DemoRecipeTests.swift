@@ -72,4 +72,22 @@ func temporaryDirectory(_ name: String) throws -> URL {
         #expect(restored?.nextBatch(size: 10) == a.nextBatch(size: 10))
         #expect(a.epoch == 2)
     }
+
+    @Test func modeWeightsSetHowOftenEachModeIsDrawn() {
+        // Unit weights map a draw to itself: the equal mixture is unchanged by the weights.
+        #expect((0..<3).map { MIFTSampler.mode($0, weights: [1, 1, 1]) } == [0, 1, 2])
+        #expect((0..<5).map { MIFTSampler.mode($0, weights: [1, 3, 1]) } == [0, 1, 1, 1, 2])
+        #expect((0..<2).map { MIFTSampler.mode($0, weights: [0, 2, 0]) } == [1, 1])
+
+        var onlyRationales = MIFTSampler(problemCount: 5, seed: 1, modeWeights: [0, 1, 0])
+        #expect(onlyRationales.nextBatch(size: 20).allSatisfy { $0.mode == 1 })
+        var weighted = MIFTSampler(problemCount: 50, seed: 2, modeWeights: [1, 3, 1])
+        let counts = weighted.nextBatch(size: 5000).reduce(into: [0, 0, 0]) { $0[$1.mode] += 1 }
+        #expect(abs(Double(counts[1]) / 5000 - 0.6) < 0.03, "\(counts)")
+        #expect(abs(Double(counts[0]) / 5000 - 0.2) < 0.03, "\(counts)")
+        // The problem order does not depend on the weights.
+        var equal = MIFTSampler(problemCount: 50, seed: 2)
+        var heavy = MIFTSampler(problemCount: 50, seed: 2, modeWeights: [1, 3, 1])
+        #expect(equal.nextBatch(size: 1).map(\.problem) == heavy.nextBatch(size: 1).map(\.problem))
+    }
 }
