@@ -24,6 +24,9 @@ public struct DemoRecipeConfiguration: Sendable, Equatable, Codable {
     public var seed: UInt64
     /// How often each mode is drawn (I -> A, I -> R, [I; R] -> A), relative to the others.
     public var modeWeights: [Int] = [1, 1, 1]
+    /// Fresh generated problems trained on beside the session's training split
+    /// (`DemoExtraProblems`): none is a question of the session's data files.
+    public var extraProblems = 0
 
     public init(vocabularySize: Int, hiddenSize: Int, layers: Int, attentionHeads: Int, keyValueHeads: Int,
                 intermediateSize: Int, contextLength: Int, steps: Int, batchSize: Int, peakLearningRate: Float,
@@ -82,6 +85,7 @@ public struct DemoRecipeConfiguration: Sendable, Equatable, Codable {
         }
         if steps <= 0 || batchSize <= 0 || checkpointEvery <= 0 { return "steps, batch size and checkpoint interval must be positive" }
         if contextLength < 16 { return "the context must hold at least 16 tokens" }
+        if extraProblems < 0 { return "the number of extra problems cannot be negative" }
         if modeWeights.count != 3 || modeWeights.contains(where: { $0 < 0 }) || modeWeights.reduce(0, +) == 0 {
             return "the mode weights are three non-negative numbers, not all zero"
         }

@@ -27,7 +27,8 @@ struct DemoBuildCommand: ParsableCommand {
         commandName: "build",
         abstract: "Train the demo model from scratch (BPE tokenizer + MIFT) and write it as an HF directory.",
         discussion: """
-            Trains on the session's training split (validation excluded, test never read). The same seed \
+            Trains on the session's training split (validation excluded) and --extra-problems fresh \
+            problems of the same generator that are in none of the session's files. The same seed \
             gives the same model. Checkpoints go to <out>.checkpoints every --checkpoint-every steps; \
             after an interruption, rerun with --resume to continue from the newest one.
             """)
@@ -50,6 +51,10 @@ struct DemoBuildCommand: ParsableCommand {
                                valueName: "a,r,ra"))
     var modeWeights = DemoRecipeConfiguration.standard.modeWeights.map(String.init).joined(separator: ",")
 
+    @Option(help: ArgumentHelp("Fresh generated problems to train on beside the session's training split "
+                               + "(none is a question of the session's data files).", valueName: "n"))
+    var extraProblems = DemoRecipeConfiguration.standard.extraProblems
+
     @Flag(help: "Continue from the newest checkpoint instead of starting over.")
     var resume = false
 
@@ -65,7 +70,11 @@ struct DemoBuildCommand: ParsableCommand {
         configuration.checkpointEvery = checkpointEvery
         configuration.modeWeights = try Self.parseModeWeights(modeWeights)
         configuration.warmupSteps = min(configuration.warmupSteps, max(1, steps / 20))
+        configuration.extraProblems = extraProblems
         let examples = try DemoRecipe.trainingExamples(manifest: manifest, sessionFolder: folder)
+            + DemoExtraProblems.examples(
+                count: extraProblems,
+                excluding: DemoExtraProblems.sessionQuestions(manifest: manifest, sessionFolder: folder))
         var meter = ProgressMeter(totalSteps: steps)
         try DemoRecipe.build(examples: examples, templates: manifest.templates, configuration: configuration,
                              output: output, checkpoints: checkpoints, resume: resume) { event in
