@@ -37,7 +37,7 @@ class PrecomputedReferenceDPOTrainer(DPOTrainer):
     def _precompute_ref_logps(self, dataset, name, batch_size):
         columns = set(dataset.column_names)
         if {"ref_chosen_logps", "ref_rejected_logps"} <= columns:
-            values = dataset["ref_chosen_logps"] + dataset["ref_rejected_logps"]
+            values = list(dataset["ref_chosen_logps"]) + list(dataset["ref_rejected_logps"])
             if all(value is not None for value in values):
                 return dataset
         return super()._precompute_ref_logps(dataset, name, batch_size)

@@ -15,12 +15,13 @@ struct ServeCommandCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "The adapters of this iteration (default: the latest with any).")
+    @Option(help: "The adapters of this iteration (default: the latest with any); a provider without one there is served with its newest earlier adapter.")
     var iteration: Int?
 
     func run() throws {
         let opened = try Session.open(try session.location())
         let command = try VLLMServeCommand(session: opened, iteration: iteration)
+        for note in command.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         for warning in command.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print(try command.commandLine())
     }

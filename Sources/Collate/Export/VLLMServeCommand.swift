@@ -17,6 +17,8 @@ public struct VLLMServeCommand: Sendable, Equatable {
     public let modules: [Module]
     /// Problems vLLM would have with an adapter (`VLLMCompatibility.warnings`), by module name.
     public let warnings: [String]
+    /// Providers served with an adapter of an earlier iteration.
+    public let notes: [String]
 
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
         case noAdapters(iteration: Int?)
@@ -32,28 +34,34 @@ public struct VLLMServeCommand: Sendable, Equatable {
         }
     }
 
-    public init(base: String, modules: [Module], warnings: [String] = []) {
+    public init(base: String, modules: [Module], warnings: [String] = [], notes: [String] = []) {
         self.base = base
         self.modules = modules
         self.warnings = warnings
+        self.notes = notes
     }
 
-    /// The providers' adapters of `iteration` (default: the latest iteration with any).
+    /// Each provider's adapter of `iteration` (default: the latest iteration with any), or
+    /// when it has none there, its newest adapter of an earlier iteration (said in `notes`).
     public init(session: Session, iteration: Int? = nil) throws {
         let chosen = try iteration ?? Self.latestIteration(session)
         guard let chosen else { throw Error.noAdapters(iteration: nil) }
-        var modules: [Module] = [], warnings: [String] = []
+        var modules: [Module] = [], warnings: [String] = [], notes: [String] = []
         for provider in 1...max(1, session.manifest.effectiveProviderCount) {
-            let directory = ProviderAdapters.directory(session.location, iteration: chosen, provider: provider)
+            let found = stride(from: chosen, through: 0, by: -1).lazy.map { iteration in
+                (iteration, ProviderAdapters.directory(session.location, iteration: iteration, provider: provider))
+            }.first { FileManager.default.fileExists(atPath: $0.1.appendingPathComponent(LoRAAdapter.configFileName).path) }
+            guard let (iteration, directory) = found else { continue }
             let configURL = directory.appendingPathComponent(LoRAAdapter.configFileName)
-            guard FileManager.default.fileExists(atPath: configURL.path) else { continue }
             let config = try PEFTExport.readConfig(configURL)
             let name = "provider-\(provider)"
+            if iteration != chosen { notes.append("\(name): no adapter in iteration \(chosen), serving iteration \(iteration)'s") }
             modules.append(Module(name: name, path: directory.standardizedFileURL.path, rank: config["r"]?.intValue ?? 0))
             warnings += VLLMCompatibility.warnings(config: config).map { "\(name): \($0)" }
         }
         guard !modules.isEmpty else { throw Error.noAdapters(iteration: chosen) }
-        self.init(base: TrainStage.baseModelDirectory(session).standardizedFileURL.path, modules: modules, warnings: warnings)
+        self.init(base: TrainStage.baseModelDirectory(session).standardizedFileURL.path, modules: modules,
+                  warnings: warnings, notes: notes)
     }
 
     /// The newest `adapters/iteration-<I>` that holds a provider adapter.
