@@ -268,6 +268,7 @@ def main():
 
     check_llamafactory(binary, sessions, folder)
     check_accelerate(os.path.join(ROOT, "scale/accelerate_zero2.yaml"))
+    check_rank_warning(binary, sessions, model, out)
     check_vllm(binary, sessions)
     if FAILURES:
         print(f"{len(FAILURES)} scale cross-check failure(s)")
@@ -306,6 +307,19 @@ def check_accelerate(path):
     check(str(config.distributed_type).endswith("DEEPSPEED") and ds.get("zero_stage") == 2 and set(ds) <= deepspeed_keys
           and config.num_processes >= 1,
           "scale/accelerate_zero2.yaml parses with accelerate's ClusterConfig: DeepSpeed ZeRO stage 2, known keys only")
+
+
+def check_rank_warning(binary, sessions, model, out):
+    """A rank-32 PEFT adapter (made by peft) as provider 2's iteration-2 adapter: export warns on stderr."""
+    peft_model = get_peft_model(model, LoraConfig(r=32, lora_alpha=32, target_modules=["q_proj", "v_proj"],
+                                                  task_type="CAUSAL_LM"))
+    path = os.path.join(out, "rank-32")
+    peft_model.save_pretrained(path)
+    peft_model.unload()
+    collate(binary, sessions, "import-adapter", SESSION, "--provider", "2", "--iteration", "2", path)
+    stderr = collate(binary, sessions, "export", SESSION, "--format", "peft", "--iteration", "2").stderr
+    check("warning: provider 2: rank 32 is over vLLM's default max LoRA rank of 16: serve with --max-lora-rank 32" in stderr,
+          f"export --format peft warns on stderr about rank 32: {stderr.strip()!r}")
 
 
 def check_vllm(binary, sessions):
