@@ -51,7 +51,9 @@ struct ExportCommand: ParsableCommand {
             try exportJSONL(opened, root: root)
         case .trl:
             guard let iteration = try iteration ?? latestLabelled(opened) else { return print("no labels yet: nothing to export") }
-            for item in try TRLExport.write(session: opened, iteration: iteration, into: root) {
+            let exported = try TRLExport.write(session: opened, iteration: iteration, into: root)
+            if exported.isEmpty { print("iteration \(iteration): no provider has pairs to train on") }
+            for item in exported {
                 let computed = item.referencesComputed > 0 ? " (reference log-probs computed for \(item.referencesComputed))" : ""
                 print("provider \(item.provider): \(item.pairs) pairs\(computed) -> \(item.directory.path)")
             }

@@ -133,6 +133,8 @@ public struct DPOExportMetadata: Codable, Sendable, Equatable {
             Train with `scale/train_dpo.py` (see `scale/README.md`): it starts from `\(referenceAdapter)/`, keeps
             these reference log-probs (`precompute_ref_log_probs`), and writes `trainer_state.json`, which
             `collate import-metrics \(session) trainer_state.json` puts on the Train screen.
+            OpenRLHF reads `\(trainFile)` as it is: `--dataset \(trainFile) --prompt_key prompt --chosen_key chosen
+            --rejected_key rejected`. LLaMA-Factory: `collate export \(session) --format llamafactory`.
 
             """
     }

@@ -63,6 +63,7 @@ import Testing
         #expect(card.contains("Label sources of these pairs: auto 2, human 1."))
         #expect(card.contains("2 chosen pairs, 1 kept although filtered,\n  1 filtered out, 0 dropped by a person, 1 without a label."))
         #expect(card.contains("| loss_type | ipo |"))
+        #expect(card.contains("`--dataset train.jsonl --prompt_key prompt --chosen_key chosen\n--rejected_key rejected`"))
     }
 
     @Test func vllmWarningsFollowItsRankSetAndModules() {
