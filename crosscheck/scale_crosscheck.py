@@ -34,9 +34,9 @@ import subprocess
 import sys
 
 import torch
-from peft import LoraConfig, PeftModel, get_peft_model
+from peft import AutoPeftModelForCausalLM, LoraConfig, get_peft_model
 from safetensors.torch import load_file
-from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -163,8 +163,10 @@ def completion_logprobs(model, tokenizer, prompt, completion):
 
 
 def compare_peft(binary, sessions, model_dir, adapter_dir, rows, label, tokenizer):
-    base = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
-    peft_model = PeftModel.from_pretrained(base, adapter_dir).eval()
+    # The base is found through the adapter's base_model_name_or_path, as a user of the export would.
+    peft_model = AutoPeftModelForCausalLM.from_pretrained(adapter_dir, dtype=torch.float32).eval()
+    check(os.path.samefile(peft_model.peft_config["default"].base_model_name_or_path, model_dir),
+          f"{label}: PEFT found the base through base_model_name_or_path")
     worst = 0.0
     for row in rows[:2]:
         for completion in (row["chosen"], row["rejected"]):
