@@ -94,6 +94,18 @@ import Testing
         }
     }
 
+    /// Replacing two files in a row keeps both (FileManager.replaceItemAt lost the second on Linux).
+    @Test func atomicWritesReplaceExistingFiles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let files = ["a.jsonl", "b.jsonl"].map { directory.url.appendingPathComponent($0) }
+        for round in 1...2 {
+            for file in files { try Session.writeAtomically(Data("\(round) \(file.lastPathComponent)".utf8), to: file) }
+        }
+        #expect(try files.map { try String(contentsOf: $0, encoding: .utf8) } == ["2 a.jsonl", "2 b.jsonl"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted() == ["a.jsonl", "b.jsonl"])
+    }
+
     @Test func learningRateSchedules() {
         var configuration = DPOTrainingConfiguration(beta: 0.1, loss: .sigmoid, learningRate: 1e-3, batchSize: 1, epochs: 1,
                                                      maxSteps: 10, checkpointEvery: 5, seed: 0)
