@@ -16,7 +16,8 @@ struct Collate: ParsableCommand {
             OpenCommand.self, InitCommand.self, ImportCommand.self, ProvidersCommand.self,
             GenerateCommand.self, ScoreCommand.self, PairsCommand.self, LabelCommand.self,
             StatusCommand.self, TrainCommand.self, EvalCommand.self, ExportCommand.self,
-            ImportMetricsCommand.self, DemoCommand.self, ModelCommand.self,
+            ImportMetricsCommand.self, ImportAdapterCommand.self, ServeCommandCommand.self,
+            DemoCommand.self, ModelCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

@@ -49,6 +49,13 @@ enum ManifestParser {
         let dpo = try root.table("dpo")
         manifest.dpo.beta = try dpo.double("beta", default: manifest.dpo.beta, check: positive)
         manifest.dpo.loss = try dpo.choice("loss", default: manifest.dpo.loss)
+        manifest.dpo.scheduler = try dpo.choice("lr_scheduler", default: manifest.dpo.scheduler)
+        manifest.dpo.warmupRatio = try dpo.double("warmup_ratio", default: manifest.dpo.warmupRatio,
+                                                  check: fractionBelowOne)
+        manifest.dpo.maxGradNorm = try dpo.double("max_grad_norm", default: manifest.dpo.maxGradNorm,
+                                                  check: nonNegative)
+        manifest.dpo.weightDecay = try dpo.double("weight_decay", default: manifest.dpo.weightDecay,
+                                                  check: nonNegative)
         manifest.dpo.training = try readTraining(dpo, defaults: manifest.dpo.training, finish: true)
 
         manifest.lora = try readLoRA(root.table("lora"))
@@ -192,6 +199,10 @@ enum ManifestParser {
         }
         try table.finish()
         return lora
+    }
+
+    static func nonNegative(_ value: Double) -> String? {
+        value >= 0 ? nil : "must be 0 or more, found \(value)"
     }
 
     static func positive(_ value: Double) -> String? {

@@ -55,6 +55,12 @@ extension SessionManifest {
         ]
         lines += trainingLines(d.dpo.training)
         lines += [
+            "lr_scheduler = \(quoted(d.dpo.scheduler.rawValue))         # cosine | constant (after the warm-up)",
+            "warmup_ratio = \(d.dpo.warmupRatio)",
+            "max_grad_norm = \(d.dpo.maxGradNorm)              # 0 = no clipping",
+            "weight_decay = \(d.dpo.weightDecay)",
+        ]
+        lines += [
             "", "[lora]",
             "rank = \(d.lora.rank)",
             "alpha = \(d.lora.alpha)",

@@ -115,8 +115,25 @@ public struct DPOSpec: Sendable, Equatable {
     public var loss: DPOLossType = .sigmoid
     /// Our choice (COLLATE.md names none): a usual LoRA DPO learning rate.
     public var training = TrainingSpec(learningRate: 5e-5, epochs: 1, maxSteps: nil, batchSize: 4, checkpointEvery: 50)
+    /// The optimiser settings HF Trainer/TRL name the same way, so an export can hand a run to
+    /// TRL with the same schedule (their defaults here are HF Trainer's, except the scheduler).
+    public var scheduler: LearningRateScheduler = .cosine
+    /// Fraction of the steps spent warming up linearly (rounded up to whole steps).
+    public var warmupRatio = 0.1
+    /// Global gradient-norm clip; 0 turns clipping off (as HF Trainer's max_grad_norm = 0).
+    public var maxGradNorm = 1.0
+    /// AdamW's decoupled weight decay.
+    public var weightDecay = 0.0
 
     public init() {}
+}
+
+/// The learning-rate schedule after the warm-up (HF's `lr_scheduler_type` names).
+public enum LearningRateScheduler: String, Sendable, CaseIterable, Codable {
+    /// Half a cosine from the peak down to 0 at the last step.
+    case cosine
+    /// The peak rate at every step after the warm-up.
+    case constant
 }
 
 public enum LoRATarget: String, Sendable, CaseIterable {

@@ -50,7 +50,7 @@ public struct DPOLossResult: Sendable, Equatable {
     public let rewardsMargins: Double
     /// TRL `rewards/accuracies`: fraction of pairs whose chosen reward is strictly greater.
     public let rewardsAccuracies: Double
-    /// TRL `logps/chosen` and `logps/rejected`: mean policy log-probs (as the loss saw them).
+    /// TRL `logps/chosen` and `logps/rejected`: mean summed policy log-probs.
     public let logpsChosen: Double
     public let logpsRejected: Double
     /// d loss / d policyChosen[i] and d loss / d policyRejected[i], with loss the batch MEAN and
@@ -67,8 +67,8 @@ public struct DPOLossResult: Sendable, Equatable {
 ///   ipo      D_i uses pc_i/nc_i etc. (averages)
 ///            L_i = (D_i - 1/(2 beta))^2         dL_i/dD_i = 2 (D_i - 1/(2 beta))
 /// then dD_i/dpc_i = 1 (1/nc_i for IPO), dD_i/dpr_i = -1 (-1/nr_i for IPO), and the batch mean
-/// divides everything by N. Rewards are beta * (policy - reference) on the same log-probs the
-/// loss used (averaged for IPO, as TRL logs them).
+/// divides everything by N. Rewards are beta * (policy - reference) on the summed log-probs for
+/// every loss type, and logps/* the summed log-probs, as TRL 1.16 logs them (FORMATS.md).
 public enum DPOLoss {
     public static func compute(
         _ batch: DPOBatch, beta: Double, type: DPOLossType
@@ -109,13 +109,14 @@ public enum DPOLoss {
             gradChosen[i] = scale * dLossdD / chosenDivisor
             gradRejected[i] = -scale * dLossdD / rejectedDivisor
 
-            let rewardChosen = beta * (pc - rc)
-            let rewardRejected = beta * (pr - rr)
+            // Metrics on the summed log-probs whatever the loss averages (TRL 1.16 logs IPO's so too).
+            let rewardChosen = beta * (batch.policyChosen[i] - batch.referenceChosen[i])
+            let rewardRejected = beta * (batch.policyRejected[i] - batch.referenceRejected[i])
             sumRewardChosen += rewardChosen
             sumRewardRejected += rewardRejected
             if rewardChosen > rewardRejected { correct += 1 }
-            sumLogpChosen += pc
-            sumLogpRejected += pr
+            sumLogpChosen += batch.policyChosen[i]
+            sumLogpRejected += batch.policyRejected[i]
         }
 
         let loss = losses.reduce(0, +) * scale

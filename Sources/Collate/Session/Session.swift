@@ -40,13 +40,14 @@ public struct Session: Sendable {
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try data.write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces an existing file atomically. FileManager.replaceItemAt is not
+            // used: on Linux it lost the target when one process replaced two files in a row.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw SessionError.io(path: url.path, reason: String(cString: strerror(errno)))
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
+            if let error = error as? SessionError { throw error }
             throw SessionError.io(path: url.path, reason: error.localizedDescription)
         }
     }

@@ -106,8 +106,8 @@ public enum PreferenceExport {
 
     /// Writes `exports/iteration-K/provider-S.preferences.jsonl` for every provider (each file
     /// written under a temporary name and renamed). Returns the files, by provider.
-    public static func write(session: Session, iteration: Int) throws -> [Int: (url: URL, count: Int)] {
-        let directory = session.location.exports.appendingPathComponent("iteration-\(iteration)", isDirectory: true)
+    public static func write(session: Session, iteration: Int, into root: URL? = nil) throws -> [Int: (url: URL, count: Int)] {
+        let directory = (root ?? session.location.exports).appendingPathComponent("iteration-\(iteration)", isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {

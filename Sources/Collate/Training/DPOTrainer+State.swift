@@ -34,34 +34,16 @@ extension DPOTrainer {
     /// evaluation mode) and storing those that are missing, a batch per transaction.
     func referenceLogprobs(runID: Int64, onEvent: (TrainingEvent) -> TrainingControl) throws
         -> [Int64: ReferenceLogprobRecord] {
-        var stored = try store.referenceLogprobs(iteration: iteration, provider: provider)
+        let stored = try store.referenceLogprobs(iteration: iteration, provider: provider)
         let missing = pairs.filter { stored[$0.id] == nil }
         if !missing.isEmpty, try store.latestCheckpoint(runID: runID) != nil {
             throw TrainingError.referenceAfterTrainingStarted(pairIDs: missing.map(\.id))
         }
-        var start = 0
-        while start < missing.count {
-            let chunk = Array(missing[start..<min(start + configuration.batchSize, missing.count)])
-            start += chunk.count
-            let result = try policy.referenceLogProbs(chunk)
-            try Self.checkShapes(result, count: chunk.count)
-            let chosen = result.chosen.value.scalars, rejected = result.rejected.value.scalars
-            var records: [ReferenceLogprobRecord] = []
-            for (i, pair) in chunk.enumerated() {
-                for (side, value) in [("chosen", chosen[i]), ("rejected", rejected[i])] where !value.isFinite {
-                    throw TrainingError.policy("the reference log-prob of the \(side) completion of pair \(pair.id) "
-                                               + "(prompt \(pair.promptID)) is \(Self.describe(Double(value)))")
-                }
-                records.append(ReferenceLogprobRecord(
-                    labelId: pair.id, promptId: pair.promptID, iteration: iteration, provider: provider,
-                    chosenLogp: Double(chosen[i]), rejectedLogp: Double(rejected[i]),
-                    chosenTokens: result.chosenTokenCounts[i], rejectedTokens: result.rejectedTokenCounts[i]))
-            }
-            try store.saveReferenceLogprobs(records)
-            for record in records { stored[record.labelId] = record }
-        }
-        _ = onEvent(.referenceReady(computed: missing.count, stored: pairs.count - missing.count))
-        return stored
+        let (complete, computed) = try ReferenceLogprobComputation.completeMissing(
+            store: store, policy: policy, pairs: pairs, iteration: iteration, provider: provider,
+            batchSize: configuration.batchSize)
+        _ = onEvent(.referenceReady(computed: computed, stored: pairs.count - computed))
+        return complete
     }
 
     /// `checkpoints/dpo-run-<id>/step-<n>.ckpt` under the session folder.

@@ -20,7 +20,7 @@ import TensorCore
 ///
 /// Each step: the batch's policy log-probs (a graph), `DPOLoss.compute` on them and the stored
 /// reference log-probs (the single source of the loss maths), its gradients pushed back
-/// through the log-probs, the global norm clipped, AdamW at the cosine schedule's rate. A NaN
+/// through the log-probs, the global norm clipped (unless max_grad_norm is 0), AdamW at the schedule's rate. A NaN
 /// or inf in the log-probs, the loss or the gradient stops the run before the step is
 /// applied: the run is marked failed with a message naming the step, the last good checkpoint
 /// stays, and a later `run` (say with a lower learning rate) resumes from it.
@@ -107,9 +107,6 @@ public final class DPOTrainer {
                        onEvent: (TrainingEvent) -> TrainingControl) throws -> TrainingOutcome {
         var state = start
         var order = DataOrder(count: pairs.count, seed: configuration.seed)
-        let schedule = CosineSchedule(peak: Float(configuration.learningRate),
-                                      warmupSteps: configuration.warmupSteps(totalSteps: totalSteps),
-                                      totalSteps: totalSteps)
         while state.step < totalSteps {
             let step = state.step + 1
             let (indices, next) = order.batch(at: state.position, batchSize: configuration.batchSize)
@@ -127,12 +124,14 @@ public final class DPOTrainer {
                 return try fail(runID: runID, step: step, problem: "\(error)", onEvent: onEvent)
             }
             Self.backpropagate(result, through: logprobs)
-            let gradNorm = clipGradientNorm(optimizer.parameters, maxNorm: Float(configuration.maxGradNorm))
+            // max_grad_norm 0 measures the norm without clipping (HF Trainer's "no clipping").
+            let maxNorm = configuration.maxGradNorm > 0 ? Float(configuration.maxGradNorm) : .infinity
+            let gradNorm = clipGradientNorm(optimizer.parameters, maxNorm: maxNorm)
             guard gradNorm.isFinite else {
                 optimizer.zeroGrad()
                 return try fail(runID: runID, step: step, problem: "the gradient norm is \(Self.describe(Double(gradNorm)))", onEvent: onEvent)
             }
-            let learningRate = schedule.learningRate(at: state.step)
+            let learningRate = configuration.learningRate(afterSteps: state.step, totalSteps: totalSteps)
             optimizer.step(learningRate: learningRate)
             optimizer.zeroGrad()
             state = RunState(step: step, position: next, random: random)

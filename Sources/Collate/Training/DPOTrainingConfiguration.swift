@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// The settings of one DPO run. Most come from the manifest's `[dpo]` table and
 /// `[seeds] training`; the rest are HF Trainer's usual values, written here because the
@@ -15,9 +16,11 @@ public struct DPOTrainingConfiguration: Sendable, Equatable, Codable {
     public var maxSteps: Int?
     /// A checkpoint every this many steps (and always at the last step and on stop).
     public var checkpointEvery: Int
+    /// The schedule after the warm-up.
+    public var scheduler: LearningRateScheduler = .cosine
     /// Fraction of the steps spent warming up linearly (rounded up to whole steps).
     public var warmupRatio: Double = 0.1
-    /// Global gradient-norm clip (HF Trainer's max_grad_norm default).
+    /// Global gradient-norm clip (HF Trainer's max_grad_norm default); 0: no clipping.
     public var maxGradNorm: Double = 1.0
     /// AdamW's decoupled weight decay (HF Trainer's default: none).
     public var weightDecay: Double = 0
@@ -42,6 +45,24 @@ public struct DPOTrainingConfiguration: Sendable, Equatable, Codable {
         self.init(beta: manifest.dpo.beta, loss: manifest.dpo.loss, learningRate: training.learningRate,
                   batchSize: training.batchSize, epochs: training.epochs, maxSteps: training.maxSteps,
                   checkpointEvery: training.checkpointEvery, seed: manifest.seeds.training)
+        scheduler = manifest.dpo.scheduler
+        warmupRatio = manifest.dpo.warmupRatio
+        maxGradNorm = manifest.dpo.maxGradNorm
+        weightDecay = manifest.dpo.weightDecay
+    }
+
+    /// The rate of the step after `completedSteps` steps: linear warm-up from 0, then the
+    /// scheduler (HF's `get_cosine_schedule_with_warmup` / `get_constant_schedule_with_warmup`).
+    public func learningRate(afterSteps completedSteps: Int, totalSteps: Int) -> Float {
+        let warmup = warmupSteps(totalSteps: totalSteps)
+        switch scheduler {
+        case .cosine:
+            return CosineSchedule(peak: Float(learningRate), warmupSteps: warmup, totalSteps: totalSteps)
+                .learningRate(at: completedSteps)
+        case .constant:
+            if completedSteps < warmup { return Float(learningRate * Double(completedSteps) / Double(warmup)) }
+            return Float(learningRate)
+        }
     }
 
     /// Optimiser steps of the run over `pairCount` pairs.
@@ -67,7 +88,7 @@ public struct DPOTrainingConfiguration: Sendable, Equatable, Codable {
         try check((maxSteps ?? 1) >= 1, "max_steps", maxSteps ?? 0)
         try check(checkpointEvery >= 1, "checkpoint_every", checkpointEvery)
         try check(warmupRatio >= 0 && warmupRatio < 1, "warmup_ratio", warmupRatio)
-        try check(maxGradNorm.isFinite && maxGradNorm > 0, "max_grad_norm", maxGradNorm)
+        try check(maxGradNorm.isFinite && maxGradNorm >= 0, "max_grad_norm", maxGradNorm)
         try check(weightDecay.isFinite && weightDecay >= 0, "weight_decay", weightDecay)
     }
 }

@@ -53,10 +53,12 @@ import Testing
         expectClose(result.gradientPolicyRejected[0], 9.1 / 4 / 2)
         expectClose(result.gradientPolicyChosen[1], -11 / 2 / 2)
         expectClose(result.gradientPolicyRejected[1], 11 / 2 / 2)
-        // Rewards on averaged log-probs, as TRL logs them: 0.02 / -0.025 and 0 / 0.05.
-        expectClose(result.rewardsChosen, 0.01)
-        expectClose(result.rewardsRejected, 0.0125)
+        // Rewards on the summed log-probs, as TRL 1.16 logs them for IPO too: 0.1 / -0.1 and 0 / 0.1.
+        expectClose(result.rewardsChosen, 0.05)
+        expectClose(result.rewardsRejected, 0.0)
         #expect(result.rewardsAccuracies == 0.5)
+        expectClose(result.logpsChosen, -7.5)
+        expectClose(result.logpsRejected, -8)
     }
 
     @Test func policyEqualToReferenceGivesLn2AndZeroRewards() throws {

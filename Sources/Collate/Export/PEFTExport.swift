@@ -1,0 +1,146 @@
+import Foundation
+import LLM
+
+/// Provider adapters out as PEFT directories that `peft.PeftModel.from_pretrained` loads onto
+/// the HF base (FORMATS.md): the adapter's files as the train stage wrote them, with
+/// `base_model_name_or_path` set to the absolute path of the base the provider was trained on
+/// (`mift/`, else the manifest's model), so PEFT and vLLM find the base without guessing.
+public enum PEFTExport {
+    /// One exported adapter and what a server would object to.
+    public struct Exported: Sendable, Equatable {
+        public let provider: Int
+        public let directory: URL
+        public let rank: Int
+        public let targets: [String]
+        /// vLLM compatibility warnings (`VLLMCompatibility.warnings`), empty when it serves it as is.
+        public let warnings: [String]
+    }
+
+    public enum Error: Swift.Error, Equatable, CustomStringConvertible {
+        case noAdapters(directory: String, iteration: Int)
+        case invalidConfig(file: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .noAdapters(let directory, let iteration):
+                "\(directory): no provider adapters for iteration \(iteration) (run the providers stage for 0, train for 1 and later)"
+            case .invalidConfig(let file, let reason): "\(file): \(reason)"
+            }
+        }
+    }
+
+    /// `exports/peft/iteration-<I>/provider-<P>/` for every provider that has an adapter in
+    /// `adapters/iteration-<I>/`.
+    public static func write(session: Session, iteration: Int, into root: URL? = nil) throws -> [Exported] {
+        let base = TrainStage.baseModelDirectory(session).standardizedFileURL.path
+        let target = (root ?? session.location.exports).appendingPathComponent("peft/iteration-\(iteration)", isDirectory: true)
+        var exported: [Exported] = []
+        for provider in 1...max(1, session.manifest.effectiveProviderCount) {
+            let source = ProviderAdapters.directory(session.location, iteration: iteration, provider: provider)
+            guard FileManager.default.fileExists(atPath: source.appendingPathComponent(LoRAAdapter.configFileName).path) else {
+                continue
+            }
+            let destination = target.appendingPathComponent("provider-\(provider)", isDirectory: true)
+            exported.append(try copyAdapter(from: source, to: destination, baseModel: base, provider: provider))
+        }
+        guard !exported.isEmpty else {
+            throw Error.noAdapters(directory: session.location.adapters.path, iteration: iteration)
+        }
+        return exported
+    }
+
+    /// Copies a PEFT directory (config rewritten with `baseModel`, weights byte for byte) into
+    /// `destination`, through a temporary directory renamed into place.
+    public static func copyAdapter(from source: URL, to destination: URL, baseModel: String, provider: Int) throws -> Exported {
+        let configURL = source.appendingPathComponent(LoRAAdapter.configFileName)
+        var config = try readConfig(configURL)
+        config["base_model_name_or_path"] = .string(baseModel)
+        let rank = config["r"]?.intValue ?? 0
+        let targets = (config["target_modules"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let files = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        let temporary = parent.appendingPathComponent(".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try files.createDirectory(at: parent, withIntermediateDirectories: true)
+            try? files.removeItem(at: temporary)
+            try files.createDirectory(at: temporary, withIntermediateDirectories: true)
+            try Data((JSONWriter.string(.object(config), pretty: true) + "\n").utf8)
+                .write(to: temporary.appendingPathComponent(LoRAAdapter.configFileName))
+            try files.copyItem(at: source.appendingPathComponent(LoRAAdapter.weightsFileName),
+                               to: temporary.appendingPathComponent(LoRAAdapter.weightsFileName))
+            try replaceDirectory(destination, with: temporary)
+        } catch {
+            try? files.removeItem(at: temporary)
+            throw SessionError.io(path: destination.path, reason: "cannot export the adapter: \(error)")
+        }
+        return Exported(provider: provider, directory: destination, rank: rank, targets: targets,
+                        warnings: VLLMCompatibility.warnings(config: config))
+    }
+
+    /// The adapter_config.json of a PEFT directory as an ordered object.
+    static func readConfig(_ url: URL) throws -> JSONObject {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw Error.invalidConfig(file: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        let value: LLM.JSONValue
+        do { value = try JSONParser.parse(data) } catch {
+            throw Error.invalidConfig(file: url.path, reason: "\(error)")
+        }
+        guard let object = value.objectValue else { throw Error.invalidConfig(file: url.path, reason: "not a JSON object") }
+        return object
+    }
+
+    /// Moves `replacement` to `target`; an existing `target` is moved aside first and removed
+    /// after, so a reader sees the old directory or the new one, never half of one.
+    static func replaceDirectory(_ target: URL, with replacement: URL) throws {
+        let files = FileManager.default
+        let old = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).old")
+        if files.fileExists(atPath: target.path) {
+            try? files.removeItem(at: old)
+            try files.moveItem(at: target, to: old)
+        }
+        try files.moveItem(at: replacement, to: target)
+        try? files.removeItem(at: old)
+    }
+}
+
+/// What vLLM's multi-LoRA serving accepts (FORMATS.md): ranks up to `--max-lora-rank`
+/// (16 unless raised, one of 1, 8, 16, 32, 64, 128, 256, 320, 512), the attention and MLP
+/// projections of a decoder layer, and no `modules_to_save` (nor a LoRA on lm_head or the
+/// embeddings).
+public enum VLLMCompatibility {
+    public static let defaultMaxLoRARank = 16
+    public static let maxLoRARanks = [1, 8, 16, 32, 64, 128, 256, 320, 512]
+    public static let servableTargets: Set<String> = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+    /// The smallest `--max-lora-rank` value that serves adapters of rank up to `rank`, nil
+    /// when no value does.
+    public static func maxLoRARank(for rank: Int) -> Int? {
+        maxLoRARanks.first { $0 >= rank }
+    }
+
+    /// One line per problem of an adapter_config.json, empty when vLLM serves it with its defaults.
+    public static func warnings(config: JSONObject) -> [String] {
+        var warnings: [String] = []
+        if let rank = config["r"]?.intValue, rank > defaultMaxLoRARank {
+            if let needed = maxLoRARank(for: rank) {
+                warnings.append("rank \(rank) is over vLLM's default max LoRA rank of \(defaultMaxLoRARank): serve with --max-lora-rank \(needed)")
+            } else {
+                warnings.append("rank \(rank) is over vLLM's largest --max-lora-rank (512): vLLM cannot serve it")
+            }
+        }
+        let targets = (config["target_modules"]?.arrayValue ?? []).compactMap(\.stringValue)
+            + (config["target_modules"]?.stringValue.map { [$0] } ?? [])
+        let unservable = targets.filter { !servableTargets.contains($0) }.sorted()
+        if !unservable.isEmpty {
+            warnings.append("target_modules \(unservable.joined(separator: ", ")): vLLM serves LoRA only on "
+                            + servableTargets.sorted().joined(separator: ", "))
+        }
+        if let modules = config["modules_to_save"]?.arrayValue, !modules.isEmpty {
+            warnings.append("modules_to_save is set: vLLM rejects adapters with modules_to_save")
+        }
+        return warnings
+    }
+}
