@@ -80,16 +80,22 @@ private func gemm<E: GemmElement>(
     }
 }
 
-/// Threads for a matrix-vector product. One below `gemvSplitMultiplyAdds`: measured with the
-/// worker pool (collate-bench gemm, ours alone, release), 1x576x1536 ran at 23 GFLOP/s on
-/// one thread and 9.8 split over two (the hand-off costs more than the ~70 us product).
-/// Larger products (the 49152 x 576 head of a decode step) are split.
+/// Threads for a matrix-vector product: one below `gemvSplitMultiplyAdds`, else `threads`.
 private func gemvParts(m: Int, n: Int, k: Int, threads: Int) -> Int {
     m * n * k >= gemvSplitMultiplyAdds ? threads : 1
 }
 
-/// Multiply-adds from which a matrix-vector product is shared between threads.
-let gemvSplitMultiplyAdds = 1 << 23
+/// Multiply-adds from which a matrix-vector product is shared between threads
+/// (`COLLATE_GEMV_SPLIT` overrides it, for measuring). A matrix that sits in cache does not
+/// gain: 1x576x1536 repeated (collate-bench gemm) ran at 23 GFLOP/s on one thread and 9.8
+/// split over two. A decode step streams every weight from memory, where a second core
+/// adds bandwidth (12-15 GB/s for one core, 22-28 for two here).
+let gemvSplitMultiplyAdds: Int = {
+    if let text = ProcessInfo.processInfo.environment["COLLATE_GEMV_SPLIT"], let value = Int(text), value > 0 {
+        return value
+    }
+    return 1 << 23
+}()
 
 /// A one-row or one-column GEMM as matrix-vector products, split over the output vector.
 /// The matrix is B (read as `E`) when m == 1 and A (Float32) when n == 1; in the second
