@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "TensorCore",
                 "LLM",
+                "Collate",
                 "TUIKit",
                 "Workbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

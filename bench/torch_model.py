@@ -2,9 +2,12 @@
 SmolLM2-135M shapes, timed on request so the Swift side can interleave its own runs.
 
 Protocol (one line in, one line out): the first line printed is a JSON banner; then each
-request `prefill`, `decode`, `train` runs that workload once and prints its wall seconds;
+request `prefill`, `decode`, `decode_f16`, `decode_bf16`, `train`, `dpo` runs that workload
+once and prints its wall seconds (an error line when it cannot run, e.g. a dtype this CPU
+build lacks);
 `peak` prints the process's peak resident memory in MB (ru_maxrss). Threads come from argv[1].
 """
+import copy
 import json
 import resource
 import sys
@@ -33,6 +36,14 @@ train_ids = torch.randint(0, config.vocab_size, (4, 256), generator=generator)
 
 lora_model = None
 optimizer = None
+narrow_models = {}  # dtype name -> a 16-bit copy of the model; one kept at a time
+
+# DPO: one pair, 2 x 256 tokens (64 prompt + 192 completion each), as collate-bench dpo.
+DPO_PROMPT, DPO_LENGTH, DPO_BETA = 64, 256, 0.1
+dpo_prompt = torch.randint(0, config.vocab_size, (1, DPO_PROMPT), generator=generator)
+dpo_ids = torch.cat([dpo_prompt.repeat(2, 1),
+                     torch.randint(0, config.vocab_size, (2, DPO_LENGTH - DPO_PROMPT), generator=generator)], dim=1)
+dpo_state = {}
 
 
 def prefill():
@@ -47,20 +58,60 @@ def decode():
     assert out.shape[1] == 8 + 64
 
 
-def train():
+def decode_narrow(dtype_name):
+    if dtype_name not in narrow_models:
+        narrow_models.clear()
+        narrow_models[dtype_name] = copy.deepcopy(model).to(getattr(torch, dtype_name))
+    with torch.inference_mode():
+        out = narrow_models[dtype_name].generate(prompt_ids, max_new_tokens=64, min_new_tokens=64,
+                                                 do_sample=False, pad_token_id=0)
+    assert out.shape[1] == 8 + 64
+
+
+def ensure_lora():
     global lora_model, optimizer
     if lora_model is None:
+        narrow_models.clear()
         lora_model = get_peft_model(model, LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"],
                                                       lora_dropout=0.0))
         lora_model.train()
         optimizer = torch.optim.AdamW([p for p in lora_model.parameters() if p.requires_grad], lr=1e-4)
+
+
+def completion_logp_sums():
+    """Sums of log p(token | prefix) over each row's completion tokens, [2]."""
+    logits = lora_model(input_ids=dpo_ids).logits[:, :-1]                      # [2, 255, V]
+    logp = torch.log_softmax(logits.float(), dim=-1).gather(-1, dpo_ids[:, 1:, None]).squeeze(-1)
+    return logp[:, DPO_PROMPT - 1:].sum(-1)                                     # [2]
+
+
+def dpo():
+    ensure_lora()
+    if not dpo_state:
+        with torch.no_grad():
+            dpo_state["reference"] = completion_logp_sums()
+        dpo_state["optimizer"] = torch.optim.AdamW(
+            [p for p in lora_model.parameters() if p.requires_grad], lr=1e-4)
+    policy = completion_logp_sums()
+    reference = dpo_state["reference"]
+    margin = (policy[0] - reference[0]) - (policy[1] - reference[1])
+    loss = -torch.nn.functional.logsigmoid(DPO_BETA * margin)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for p in lora_model.parameters() if p.requires_grad], 1.0)
+    dpo_state["optimizer"].step()
+    dpo_state["optimizer"].zero_grad(set_to_none=True)
+
+
+def train():
+    ensure_lora()
     loss = lora_model(input_ids=train_ids, labels=train_ids).loss
     loss.backward()
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
 
 
-WORKLOADS = {"prefill": prefill, "decode": decode, "train": train}
+WORKLOADS = {"prefill": prefill, "decode": decode, "train": train, "dpo": dpo,
+             "decode_f16": lambda: decode_narrow("float16"), "decode_bf16": lambda: decode_narrow("bfloat16")}
 print(json.dumps({"torch": torch.__version__, "transformers": transformers.__version__,
                   "threads": torch.get_num_threads()}), flush=True)
 for line in sys.stdin:
@@ -73,5 +124,9 @@ for line in sys.stdin:
         print("error unknown request " + request, flush=True)
         continue
     start = time.perf_counter()
-    workload()
+    try:
+        workload()
+    except Exception as error:  # reported, never turned into a time
+        print("error " + request + ": " + repr(error).replace("\n", " "), flush=True)
+        continue
     print(time.perf_counter() - start, flush=True)

@@ -9,7 +9,7 @@ import TensorCore
 struct ModelBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Prefill, greedy decode and a LoRA training step of a SmolLM2-135M-shaped model, beside PyTorch."
+        abstract: "Prefill, greedy decode (F32, F16, BF16 weights) and a LoRA training step of a SmolLM2-135M-shaped model, beside PyTorch."
     )
 
     @Flag(help: "One JSON object per line instead of a table.")
@@ -18,13 +18,13 @@ struct ModelBenchmark: ParsableCommand {
     @Option(help: "Timed repetitions per side and workload (median reported); at least 5.")
     var reps = 5
 
-    @Option(help: "Only these workloads (prefill, decode, train); repeatable.")
+    @Option(help: "Only these workloads (prefill, decode, decode16, train); repeatable.")
     var only: [String] = []
 
     @Flag(help: "Ours alone, without starting PyTorch (for profiling).")
     var noReference = false
 
-    static let workloads = ["prefill", "decode", "train"]
+    static let workloads = ["prefill", "decode", "decode16", "train"]
 
     /// SmolLM2-135M: hidden 576, intermediate 1536, 30 layers, 9 heads, 3 KV heads, tied.
     static let config = ModelConfig(
@@ -41,33 +41,43 @@ struct ModelBenchmark: ParsableCommand {
 
     func run() throws {
         let threads = Parallelism.defaultThreads
-        let reference = noReference ? nil : startReference(threads: threads)
+        let bench = ReferenceComparison(json: json, reps: reps, disabled: noReference, threads: threads)
         var model = LlamaModel(randomConfig: Self.config, seed: 1)
         var rng = SeededRandom(seed: 2)
         let vocab = Self.config.vocabSize
         let prefillIDs = (0..<256).map { _ in Int(rng.next() % UInt64(vocab)) }
         let promptIDs = (0..<8).map { _ in Int(rng.next() % UInt64(vocab)) }
         let trainIDs = (0..<(4 * 256)).map { _ in Int(rng.next() % UInt64(vocab)) }
-        note("model: SmolLM2-135M shapes, random init, \(model.parameterCount) parameters, "
-             + "ours on \(threads) thread(s) (COLLATE_THREADS)")
-        if !json {
-            print(pad("workload", 26) + pad("ours", 26) + pad("torch", 26) + "ratio")
-        }
+        bench.note("model: SmolLM2-135M shapes, random init, \(model.parameterCount) parameters, "
+                   + "ours on \(threads) thread(s) (COLLATE_THREADS)")
+        bench.header()
         let selected = only.isEmpty ? Self.workloads : Self.workloads.filter(only.contains)
+        /// 8 prompt tokens, then 64 greedy tokens.
+        func decode(_ decoder: LlamaModel) {
+            let result = decoder.generate(prompt: promptIDs, options: GenerationOptions(maxTokens: 64, stopTokenIDs: []))
+            precondition(result.tokens.count == 64, "decode produced \(result.tokens.count) tokens")
+        }
         for name in selected {
             switch name {
             case "prefill":
-                try compare("prefill_1x256", unit: "tok/s", work: 256, reference: reference, request: "prefill") {
+                try bench.compare("prefill_1x256", unit: "tok/s", work: 256, request: "prefill") {
                     var cache = KVCache(config: Self.config, batch: 1, capacity: 256)
                     _ = model.logits(ids: prefillIDs, cache: &cache)
                 }
             case "decode":
-                // F32 weights on both sides; 8 prompt tokens, then 64 greedy tokens.
-                try compare("decode_64_greedy_f32", unit: "tok/s", work: 64,
-                            reference: reference, request: "decode") {
-                    let result = model.generate(prompt: promptIDs,
-                                                   options: GenerationOptions(maxTokens: 64, stopTokenIDs: []))
-                    precondition(result.tokens.count == 64, "decode produced \(result.tokens.count) tokens")
+                // F32 weights on both sides.
+                try bench.compare("decode_64_greedy_f32", unit: "tok/s", work: 64, request: "decode") { decode(model) }
+            case "decode16":
+                // The same weights rounded to F16 / BF16 and kept 16-bit in memory (ours: the
+                // kernels widen them in registers; torch: model.to(dtype), its CPU kernels).
+                for precision in [WeightPrecision.float16, .bfloat16] {
+                    let narrow = model.withWeightPrecision(precision)
+                    let tag = precision.rawValue
+                    bench.report(name: "decode_weights_\(tag)", unit: "MB", ours: Summary([Self.weightMegabytes(narrow)]),
+                                 reference: nil, lowerIsBetter: true)
+                    try bench.compare("decode_64_greedy_\(tag)", unit: "tok/s", work: 64, request: "decode_\(tag)") {
+                        decode(narrow)
+                    }
                 }
             default:
                 model.setBaseTrainable(false)
@@ -83,8 +93,7 @@ struct ModelBenchmark: ParsableCommand {
                         if t == 255 { mask[row * 256 + t] = false } else { targets[row * 256 + t] = trainIDs[row * 256 + t + 1] }
                     }
                 }
-                try compare("train_lora_r8_4x256_step", unit: "s/step", work: 1, reference: reference,
-                            request: "train", lowerIsBetter: true) {
+                try bench.compare("train_lora_r8_4x256_step", unit: "s/step", work: 1, request: "train", lowerIsBetter: true) {
                     let logits = model.trainingLogits(batch, adapter: "bench").reshaped([4 * 256, vocab])
                     let loss = crossEntropy(logits: logits, targets: targets, mask: mask)
                     loss.backward()
@@ -93,80 +102,16 @@ struct ModelBenchmark: ParsableCommand {
                 }
             }
         }
-        let torchPeak = reference.flatMap { try? $0.ask("peak") }
-        report(name: "peak_memory", unit: "MB", ours: peakResidentMB().map { Summary([$0]) },
-               reference: torchPeak.map { Summary([$0]) }, lowerIsBetter: true)
+        bench.report(name: "decode_weights_f32", unit: "MB", ours: Summary([Self.weightMegabytes(model)]),
+                     reference: nil, lowerIsBetter: true)
+        bench.reportPeakMemory()
     }
 
-    private func startReference(threads: Int) -> ScriptReference? {
-        let (python, reason) = ScriptReference.venvPython()
-        guard let python else {
-            note("PyTorch reference unavailable (\(reason)); printing our figures alone")
-            return nil
+    /// Bytes of the model's weights as held in memory, in MB.
+    static func weightMegabytes(_ model: LlamaModel) -> Double {
+        let bytes = model.namedParameters.reduce(0) { total, entry in
+            total + entry.variable.value.count * entry.variable.value.storageEncoding.byteWidth
         }
-        do {
-            let reference = try ScriptReference(python: python, script: checkoutPath("bench/torch_model.py"),
-                                                arguments: [String(threads)],
-                                                environment: ["OMP_NUM_THREADS": String(threads)])
-            note("PyTorch reference: \(reference.banner)")
-            return reference
-        } catch {
-            note("PyTorch reference unavailable (\(error)); printing our figures alone")
-            return nil
-        }
+        return Double(bytes) / 1_048_576
     }
-
-    /// Warms both sides up once, then alternates ours and the reference `reps` times.
-    private func compare(_ name: String, unit: String, work: Double, reference: ScriptReference?,
-                         request: String, lowerIsBetter: Bool = false, _ body: () -> Void) throws {
-        var reference = reference
-        body()
-        if let r = reference {
-            do { _ = try r.ask(request) } catch {
-                note("PyTorch reference failed on \(request): \(error)")
-                reference = nil
-            }
-        }
-        var ours: [Double] = [], theirs: [Double] = []
-        for _ in 0..<reps {
-            let start = now()
-            body()
-            ours.append(now() - start)
-            if let r = reference { theirs.append(try r.ask(request)) }
-        }
-        let rate: (Double) -> Double = { lowerIsBetter ? $0 / work : work / $0 }
-        report(name: name, unit: unit, ours: Summary(ours.map(rate)),
-               reference: theirs.isEmpty ? nil : Summary(theirs.map(rate)), lowerIsBetter: lowerIsBetter)
-    }
-
-    /// ratio > 1 means ours is better (for seconds, reference / ours).
-    private func report(name: String, unit: String, ours: Summary?, reference: Summary?, lowerIsBetter: Bool) {
-        let ratio: Double? = {
-            guard let ours, let reference, ours.median > 0, reference.median > 0 else { return nil }
-            return lowerIsBetter ? reference.median / ours.median : ours.median / reference.median
-        }()
-        if json {
-            let value: (Summary?) -> String = { $0.map { String(format: "%.3f", $0.median) } ?? "null" }
-            print("{\"bench\": \"model\", \"metric\": \"\(name)\", \"threads\": \(Parallelism.defaultThreads), "
-                  + "\"ours\": \(value(ours)), \"ref\": \(value(reference)), "
-                  + "\"ratio\": \(ratio.map { String(format: "%.2f", $0) } ?? "null"), "
-                  + "\"unit\": \"\(unit)\", \"ref_name\": \"pytorch\"}")
-        } else {
-            let describe: (Summary?) -> String = { s in
-                guard let s else { return "n/a" }
-                return s.min == s.max ? String(format: "%.1f", s.median)
-                    : String(format: "%.2f (%.2f-%.2f)", s.median, s.min, s.max)
-            }
-            print(pad("\(name) [\(unit)]", 26) + pad(describe(ours), 26) + pad(describe(reference), 26)
-                  + (ratio.map { String(format: "%.2f", $0) } ?? "n/a"))
-        }
-    }
-
-    private func note(_ text: String) {
-        if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
-    }
-}
-
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }

@@ -33,7 +33,7 @@ enum TinyModel {
         var adapter = LoRAAdapter(for: model, configuration: LoRAConfiguration(rank: rank, alpha: alpha, targets: targets, useRSLoRA: rsLoRA), seed: seed)
         var rng = SeededRandom(seed: seed + 1)
         for index in adapter.layers.indices {
-            for target in adapter.layers[index].keys {
+            for target in adapter.layers[index].keys.sorted() {   // sorted: Dictionary order differs per instance
                 adapter.layers[index][target]!.b.value = Tensor.normal(adapter.layers[index][target]!.b.shape, std: 0.3, using: &rng)
             }
         }

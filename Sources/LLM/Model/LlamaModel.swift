@@ -12,7 +12,8 @@ import TensorCore
 ///   preallocated KV cache for prefill and one-token decode steps.
 /// LoRA adapters (`adapters`, by name) are chosen per call; `nil` runs the base alone.
 ///
-/// Weights are F32 in memory (widened from F16/BF16 on load). The struct holds `Variable`
+/// Matrices are Float32 in memory by default (widened from F16/BF16 on load), or F16/BF16
+/// words that the kernels widen in registers (`WeightPrecision`). The struct holds `Variable`
 /// references: copies of a model share its weights (adapters are values, so adding one to a
 /// copy does not touch the original's list, but both see the same base tensors).
 public struct LlamaModel: Sendable {
@@ -116,8 +117,9 @@ public struct LlamaModel: Sendable {
             lmHead: config.tieWordEmbeddings ? nil : try parameter(LlamaWeightLayout.lmHead, [config.vocabSize, hidden]))
     }
 
-    /// Loads the weights of an opened model directory (widened to F32).
-    public init(directory: ModelDirectory) throws(ModelDirectoryError) {
+    /// Loads the weights of an opened model directory, matrices held in `weightPrecision`
+    /// (default: widened to Float32); vectors (norms, biases) are always Float32.
+    public init(directory: ModelDirectory, weightPrecision: WeightPrecision = .float32) throws(ModelDirectoryError) {
         let weights = directory.weights
         do {
             try self.init(config: directory.config, layout: directory.layout) { name, shape in
@@ -126,7 +128,8 @@ public struct LlamaModel: Sendable {
                 guard let encoding = ScalarEncoding(rawValue: info.dtype.rawValue) else {
                     throw ModelDirectoryError.unsupportedDType(directory: directory.url.path, tensor: name, dtype: info.dtype.rawValue)
                 }
-                return try Tensor(littleEndianBytes: bytes, encoding: encoding, shape: shape)
+                let storage = shape.count == 2 ? weightPrecision.storage(forStored: encoding) : .float32
+                return try Tensor(littleEndianBytes: bytes, encoding: encoding, shape: shape, storage: storage)
             }
         } catch let error as ModelDirectoryError {
             throw error

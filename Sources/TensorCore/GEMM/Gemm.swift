@@ -25,6 +25,40 @@ public func gemm(
     c: UnsafeMutablePointer<Float>, ldc: Int,
     accumulate: Bool, threads: Int = Parallelism.defaultThreads
 ) {
+    gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: GemmMatrix(b), ldb: ldb,
+         c: c, ldc: ldc, accumulate: accumulate, threads: threads)
+}
+
+/// `gemm` with B stored as Float32, F16 or BF16 words (`b.encoding`); leading dimensions
+/// and offsets count elements. 16-bit B is widened in registers (matrix-vector) or while
+/// packing (blocked): results equal the Float32 GEMM on the widened B up to summation order.
+func gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int,
+    b: GemmMatrix, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool, threads: Int = Parallelism.defaultThreads
+) {
+    switch b.encoding {
+    case .float32:
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b.base, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate, threads: threads, element: Float32Elements.self)
+    case .float16:
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b.base, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate, threads: threads, element: Float16Elements.self)
+    case .bfloat16:
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b.base, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate, threads: threads, element: BFloat16Elements.self)
+    }
+}
+
+private func gemm<E: GemmElement>(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int,
+    b: UnsafeRawPointer, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool, threads: Int, element: E.Type
+) {
     guard m > 0, n > 0 else { return }
     guard k > 0 else {
         // An empty sum: C = 0, or C unchanged when accumulating.
@@ -36,55 +70,93 @@ public func gemm(
     // Below ~256K multiply-adds (~5 us) a second thread costs more than it saves.
     let parts = max(1, min(threads, m * n * k / (1 << 18)))
     if m == 1 || n == 1 {
-        // One thread: measured with the worker pool (collate-bench gemm, ours alone, release),
-        // 1x576x1536 ran at 23 GFLOP/s on one thread and 9.8 split over two. The split stays
-        // available (`parts`) for when the pool's hand-off gets cheap enough to pay off.
         gemvSplit(transA: transA, transB: transB, m: m, n: n, k: k,
                   operands: GemmPointers(a: a, b: b, c: c), lda: lda, ldb: ldb, ldc: ldc,
-                  accumulate: accumulate, parts: 1)
+                  accumulate: accumulate, parts: gemvParts(m: m, n: n, k: k, threads: parts),
+                  element: E.self)
     } else {
         gemmBlocked(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b,
-                    ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, threads: parts)
+                    ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, threads: parts, element: E.self)
     }
 }
 
+/// Threads for a matrix-vector product: one below `gemvSplitMultiplyAdds`, else `threads`.
+private func gemvParts(m: Int, n: Int, k: Int, threads: Int) -> Int {
+    m * n * k >= gemvSplitMultiplyAdds ? threads : 1
+}
+
+/// Multiply-adds from which a matrix-vector product is shared between threads
+/// (`COLLATE_GEMV_SPLIT` overrides it, for measuring). A matrix that sits in cache does not
+/// gain: 1x576x1536 repeated (collate-bench gemm) ran at 23 GFLOP/s on one thread and 9.8
+/// split over two. A decode step streams every weight from memory, where a second core
+/// adds bandwidth (12-15 GB/s for one core, 22-28 for two here).
+let gemvSplitMultiplyAdds: Int = {
+    if let text = ProcessInfo.processInfo.environment["COLLATE_GEMV_SPLIT"], let value = Int(text), value > 0 {
+        return value
+    }
+    return 1 << 23
+}()
+
 /// A one-row or one-column GEMM as matrix-vector products, split over the output vector.
-private func gemvSplit(
+/// The matrix is B (read as `E`) when m == 1 and A (Float32) when n == 1; in the second
+/// case the vector, a column of op(B), is gathered and widened first.
+private func gemvSplit<E: GemmElement>(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, operands: GemmPointers,
-    lda: Int, ldb: Int, ldc: Int, accumulate: Bool, parts: Int
+    lda: Int, ldb: Int, ldc: Int, accumulate: Bool, parts: Int, element: E.Type
 ) {
     let (a, b, c) = (operands.a, operands.b, operands.c)
-    // The vector: row 0 of op(A) (m == 1) or column 0 of op(B); the matrix: the other one,
-    // as `rows` with stride `ldr`, contiguous over k when `dot`, over the output when not.
-    let vectorFrom: UnsafePointer<Float>, vectorStride: Int
-    let matrix: UnsafePointer<Float>, ldr: Int, dot: Bool, outStride: Int, length: Int
     if m == 1 {
-        (vectorFrom, vectorStride) = (a, transA ? lda : 1)
-        (matrix, ldr, dot, outStride, length) = (b, ldb, transB, 1, n)
-    } else {
-        (vectorFrom, vectorStride) = (b, transB ? 1 : ldb)
-        (matrix, ldr, dot, outStride, length) = (a, lda, !transA, ldc, m)
-    }
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: vectorStride == 1 ? 0 : k) { gathered in
-        var x = vectorFrom
-        if vectorStride != 1, let base = gathered.baseAddress {
-            for p in 0..<k { base[p] = vectorFrom[p * vectorStride] }
-            x = UnsafePointer(base)
+        // The vector: row 0 of op(A); the matrix: B, contiguous over k when transB.
+        withGemvVector(UnsafeRawPointer(a), stride: transA ? lda : 1, k: k, element: Float32Elements.self) { x in
+            gemvParts(GemmPointers(a: x, b: b, c: c), k: k, ldr: ldb, dot: transB, outStride: 1,
+                      length: n, accumulate: accumulate, parts: parts, element: E.self)
         }
-        let vector = GemmPointers(a: x, b: matrix, c: c)
-        // A few chunks per thread, handed out dynamically (see runTasks).
-        let chunk = roundUp((length + 3 * parts - 1) / (3 * parts), 64)
-        runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
-            let start = part * chunk, size = min(chunk, length - start)
-            let out = vector.c + start * outStride
-            if dot {
-                gemvDotRows(x: vector.a, k: k, rows: vector.b + start * ldr, ldr: ldr,
-                            count: size, out: out, outStride: outStride, accumulate: accumulate)
-            } else {
-                gemvCombineRows(x: vector.a, k: k, rows: vector.b + start, ldr: ldr,
-                                width: size, out: out, outStride: outStride,
-                                accumulate: accumulate)
-            }
+    } else {
+        // The vector: column 0 of op(B); the matrix: A, contiguous over k unless transA.
+        withGemvVector(b, stride: transB ? 1 : ldb, k: k, element: E.self) { x in
+            gemvParts(GemmPointers(a: x, b: UnsafeRawPointer(a), c: c), k: k, ldr: lda, dot: !transA,
+                      outStride: ldc, length: m, accumulate: accumulate, parts: parts,
+                      element: Float32Elements.self)
+        }
+    }
+}
+
+/// Calls `body` with `k` elements at `source` (element stride `stride`) as contiguous
+/// Float32: the source itself when it already is, else a gathered, widened copy.
+private func withGemvVector<E: GemmElement>(
+    _ source: UnsafeRawPointer, stride: Int, k: Int, element: E.Type,
+    _ body: (UnsafePointer<Float>) -> Void
+) {
+    if stride == 1 && E.self == Float32Elements.self {
+        body(source.assumingMemoryBound(to: Float.self))
+        return
+    }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { gathered in
+        guard let base = gathered.baseAddress else { return }
+        for p in 0..<k { base[p] = E.load(source, p * stride) }
+        body(UnsafePointer(base))
+    }
+}
+
+/// The matrix-vector product of `vector.a` (k floats) with the matrix `vector.b` (row
+/// stride `ldr`, elements `E`) into `vector.c`, in chunks of the output shared by `parts`.
+private func gemvParts<E: GemmElement>(
+    _ vector: GemmPointers, k: Int, ldr: Int, dot: Bool, outStride: Int, length: Int,
+    accumulate: Bool, parts: Int, element: E.Type
+) {
+    // A few chunks per thread, handed out dynamically (see runTasks).
+    let chunk = roundUp((length + 3 * parts - 1) / (3 * parts), 64)
+    runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
+        let start = part * chunk, size = min(chunk, length - start)
+        let out = vector.c + start * outStride
+        if dot {
+            gemvDotRows(x: vector.a, k: k, rows: vector.b + start * ldr * E.width, ldr: ldr,
+                        count: size, out: out, outStride: outStride, accumulate: accumulate,
+                        element: E.self)
+        } else {
+            gemvCombineRows(x: vector.a, k: k, rows: vector.b + start * E.width, ldr: ldr,
+                            width: size, out: out, outStride: outStride, accumulate: accumulate,
+                            element: E.self)
         }
     }
 }

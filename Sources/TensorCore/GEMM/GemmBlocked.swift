@@ -28,13 +28,14 @@ enum GemmBlocking {
 }
 
 /// C[m, n] (+)= op(A)[m, k] * op(B)[k, n] by packed panels on up to `threads` threads;
-/// requires m, n, k > 0. Arguments as for `gemm`.
-func gemmBlocked(
+/// requires m, n, k > 0. Arguments as for `gemm`; B's elements are read as `E` (widened
+/// while packing).
+func gemmBlocked<E: GemmElement>(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
-    b: UnsafePointer<Float>, ldb: Int,
+    b: UnsafeRawPointer, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int,
-    accumulate: Bool, threads: Int
+    accumulate: Bool, threads: Int, element: E.Type
 ) {
     let mr = GemmTile.rows, nr = GemmTile.columns
     let kBlocks = (k + GemmBlocking.kc - 1) / GemmBlocking.kc
@@ -77,9 +78,9 @@ func gemmBlocked(
                 let first = task * group * nr
                 let columns = min(group * nr, nc - first)
                 let column = jc + first
-                let bBlock = transB ? shared.b + column * ldb + pc : shared.b + pc * ldb + column
-                gemmPackB(transB: transB, kc: kc, columns: columns, b: bBlock, ldb: ldb,
-                          packed: shared.packedB! + first * kc)
+                let bStart = transB ? column * ldb + pc : pc * ldb + column
+                gemmPackB(transB: transB, kc: kc, columns: columns, b: shared.b, start: bStart,
+                          ldb: ldb, packed: shared.packedB! + first * kc, element: E.self)
             }
             runTasks(rowBlocks * columnParts, workers: workers) { task, worker in
                 let ic = task / columnParts * blockRows

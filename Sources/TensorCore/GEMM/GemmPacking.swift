@@ -53,14 +53,16 @@ func gemmPackA(
 }
 
 /// Packs op(B)[0..<kc, 0..<columns] into strips of `GemmTile.columns` columns:
-/// `packed[(s * kc + p) * 16 + j] = op(B)[p, s * 16 + j]` (zero where out of range).
+/// `packed[(s * kc + p) * 16 + j] = op(B)[p, s * 16 + j]` (zero where out of range), widening
+/// 16-bit B (`E`) to Float32 on the way: the microkernel only ever sees Float32 panels.
 ///
-/// - `b`: element (0, 0) of the block in op(B); `transB` means B is stored `[n, k]` row-major,
-///   so op(B)[p, j] = b[j * ldb + p]; otherwise op(B)[p, j] = b[p * ldb + j].
+/// - `b`: the matrix, `start`: the element index of the block's (0, 0) in op(B); `transB`
+///   means B is stored `[n, k]` row-major, so op(B)[p, j] = b[start + j * ldb + p]; otherwise
+///   op(B)[p, j] = b[start + p * ldb + j].
 /// - `packed`: 64-byte aligned, room for `ceil(columns / 16) * 16 * kc` floats.
-func gemmPackB(
-    transB: Bool, kc: Int, columns: Int, b: UnsafePointer<Float>, ldb: Int,
-    packed: UnsafeMutablePointer<Float>
+func gemmPackB<E: GemmElement>(
+    transB: Bool, kc: Int, columns: Int, b: UnsafeRawPointer, start: Int, ldb: Int,
+    packed: UnsafeMutablePointer<Float>, element: E.Type
 ) {
     let nr = GemmTile.columns
     var strip = 0
@@ -71,37 +73,36 @@ func gemmPackB(
             // Column j of op(B) is row j of B, contiguous over p. Walking the 16 rows in
             // lockstep gives one 64-byte store per p: 2-4x faster than 16 strided scalar
             // stores per p, which mattered for m = 64 (B is packed for only 64 rows of work).
-            let r = b + strip * ldb
+            let r = start + strip * ldb
             let l = ldb
             for p in 0..<kc {
                 let column = SIMD16<Float>(
-                    r[p], r[l + p], r[2 * l + p], r[3 * l + p],
-                    r[4 * l + p], r[5 * l + p], r[6 * l + p], r[7 * l + p],
-                    r[8 * l + p], r[9 * l + p], r[10 * l + p], r[11 * l + p],
-                    r[12 * l + p], r[13 * l + p], r[14 * l + p], r[15 * l + p])
+                    E.load(b, r + p), E.load(b, r + l + p), E.load(b, r + 2 * l + p), E.load(b, r + 3 * l + p),
+                    E.load(b, r + 4 * l + p), E.load(b, r + 5 * l + p), E.load(b, r + 6 * l + p), E.load(b, r + 7 * l + p),
+                    E.load(b, r + 8 * l + p), E.load(b, r + 9 * l + p), E.load(b, r + 10 * l + p), E.load(b, r + 11 * l + p),
+                    E.load(b, r + 12 * l + p), E.load(b, r + 13 * l + p), E.load(b, r + 14 * l + p), E.load(b, r + 15 * l + p))
                 UnsafeMutableRawPointer(target + p * nr).storeBytes(of: column, as: SIMD16<Float>.self)
             }
         } else if transB {
             // A partial strip: column j of op(B) is row j of B; write with stride 16.
             for j in 0..<valid {
-                let from = b + (strip + j) * ldb
-                for p in 0..<kc { target[p * nr + j] = from[p] }
+                let from = start + (strip + j) * ldb
+                for p in 0..<kc { target[p * nr + j] = E.load(b, from + p) }
             }
             for j in valid..<nr {
                 for p in 0..<kc { target[p * nr + j] = 0 }
             }
         } else if valid == nr {
-            // Full strip of a row-major B: one unaligned 16-float load and store per p.
-            let source = b + strip
+            // Full strip of a row-major B: one unaligned 16-element load (widened) and store per p.
+            let source = start + strip
             for p in 0..<kc {
-                let row = UnsafeRawPointer(source + p * ldb).loadUnaligned(as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(target + p * nr).storeBytes(of: row, as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(target + p * nr).storeBytes(of: E.load16(b, source + p * ldb), as: SIMD16<Float>.self)
             }
         } else {
-            let source = b + strip
+            let source = start + strip
             for p in 0..<kc {
                 let from = source + p * ldb, to = target + p * nr
-                for j in 0..<valid { to[j] = from[j] }
+                for j in 0..<valid { to[j] = E.load(b, from + j) }
                 for j in valid..<nr { to[j] = 0 }
             }
         }

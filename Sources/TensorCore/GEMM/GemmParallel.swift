@@ -28,7 +28,8 @@ func runTasks(_ tasks: Int, workers: Int, _ body: @Sendable (_ task: Int, _ work
 /// them alive until every worker has returned.
 struct GemmPointers: @unchecked Sendable {
     let a: UnsafePointer<Float>
-    let b: UnsafePointer<Float>
+    /// B's elements (Float32, F16 or BF16: the kernel's element type says which).
+    let b: UnsafeRawPointer
     let c: UnsafeMutablePointer<Float>
     var packedA: UnsafeMutablePointer<Float>? = nil
     var packedB: UnsafeMutablePointer<Float>? = nil

@@ -1,32 +1,35 @@
 /// Matrix-vector products for GEMMs with one row (decoding: x[1, k] * W^T) or one column.
 /// They are bound by memory bandwidth, so the matrix is streamed once, directly from where
-/// it lies (no packing), with SIMD over its contiguous dimension.
+/// it lies (no packing), with SIMD over its contiguous dimension; a 16-bit matrix (F16/BF16
+/// weights) is widened in registers as it streams past, so it costs half the bytes.
+/// Matrices are raw pointers read through `E` with element (not byte) offsets.
 
 /// out[j * outStride] (+)= dot(x[0..<k], rows[j * ldr ..< j * ldr + k]) for j in 0..<count.
 /// Used when the matrix is stored with k contiguous (y = x W^T with W `[count, k]`).
-func gemvDotRows(
-    x: UnsafePointer<Float>, k: Int, rows: UnsafePointer<Float>, ldr: Int, count: Int,
-    out: UnsafeMutablePointer<Float>, outStride: Int, accumulate: Bool
+func gemvDotRows<E: GemmElement>(
+    x: UnsafePointer<Float>, k: Int, rows: UnsafeRawPointer, ldr: Int, count: Int,
+    out: UnsafeMutablePointer<Float>, outStride: Int, accumulate: Bool, element: E.Type
 ) {
     let vectorK = k / 16 * 16
     var j = 0
     // Four rows at a time: each x chunk is loaded once for four FMAs, and four independent
     // accumulators hide the FMA latency.
     while j + 4 <= count {
-        let r0 = rows + j * ldr, r1 = r0 + ldr, r2 = r1 + ldr, r3 = r2 + ldr
+        let r0 = j * ldr, r1 = r0 + ldr, r2 = r1 + ldr, r3 = r2 + ldr
         var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
         var p = 0
         while p < vectorK {
             let xv = load16(x + p)
-            multiplyAdd(&s0, xv, load16(r0 + p))
-            multiplyAdd(&s1, xv, load16(r1 + p))
-            multiplyAdd(&s2, xv, load16(r2 + p))
-            multiplyAdd(&s3, xv, load16(r3 + p))
+            multiplyAdd(&s0, xv, E.load16(rows, r0 + p))
+            multiplyAdd(&s1, xv, E.load16(rows, r1 + p))
+            multiplyAdd(&s2, xv, E.load16(rows, r2 + p))
+            multiplyAdd(&s3, xv, E.load16(rows, r3 + p))
             p += 16
         }
         var d0 = s0.sum(), d1 = s1.sum(), d2 = s2.sum(), d3 = s3.sum()
         while p < k {
-            d0 += x[p] * r0[p]; d1 += x[p] * r1[p]; d2 += x[p] * r2[p]; d3 += x[p] * r3[p]
+            d0 += x[p] * E.load(rows, r0 + p); d1 += x[p] * E.load(rows, r1 + p)
+            d2 += x[p] * E.load(rows, r2 + p); d3 += x[p] * E.load(rows, r3 + p)
             p += 1
         }
         put(d0, out + j * outStride, accumulate)
@@ -36,16 +39,16 @@ func gemvDotRows(
         j += 4
     }
     while j < count {
-        let r = rows + j * ldr
+        let r = j * ldr
         var s = SIMD16<Float>()
         var p = 0
         while p < vectorK {
-            multiplyAdd(&s, load16(x + p), load16(r + p))
+            multiplyAdd(&s, load16(x + p), E.load16(rows, r + p))
             p += 16
         }
         var d = s.sum()
         while p < k {
-            d += x[p] * r[p]
+            d += x[p] * E.load(rows, r + p)
             p += 1
         }
         put(d, out + j * outStride, accumulate)
@@ -56,20 +59,20 @@ func gemvDotRows(
 /// out[j * outStride] (+)= sum_p x[p] * rows[p * ldr + j] for j in 0..<width.
 /// Used when the matrix is stored with the output dimension contiguous (y = x W, W `[k, width]`):
 /// a 64-column chunk of y stays in registers while all k rows stream past.
-func gemvCombineRows(
-    x: UnsafePointer<Float>, k: Int, rows: UnsafePointer<Float>, ldr: Int, width: Int,
-    out: UnsafeMutablePointer<Float>, outStride: Int, accumulate: Bool
+func gemvCombineRows<E: GemmElement>(
+    x: UnsafePointer<Float>, k: Int, rows: UnsafeRawPointer, ldr: Int, width: Int,
+    out: UnsafeMutablePointer<Float>, outStride: Int, accumulate: Bool, element: E.Type
 ) {
     var j = 0
     while j + 64 <= width {
         var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
-        var row = rows + j
+        var row = j
         for p in 0..<k {
             let xv = SIMD16<Float>(repeating: x[p])
-            multiplyAdd(&s0, xv, load16(row))
-            multiplyAdd(&s1, xv, load16(row + 16))
-            multiplyAdd(&s2, xv, load16(row + 32))
-            multiplyAdd(&s3, xv, load16(row + 48))
+            multiplyAdd(&s0, xv, E.load16(rows, row))
+            multiplyAdd(&s1, xv, E.load16(rows, row + 16))
+            multiplyAdd(&s2, xv, E.load16(rows, row + 32))
+            multiplyAdd(&s3, xv, E.load16(rows, row + 48))
             row += ldr
         }
         put(s0, out + j * outStride, outStride, accumulate)
@@ -80,9 +83,9 @@ func gemvCombineRows(
     }
     while j + 16 <= width {
         var s = SIMD16<Float>()
-        var row = rows + j
+        var row = j
         for p in 0..<k {
-            multiplyAdd(&s, SIMD16<Float>(repeating: x[p]), load16(row))
+            multiplyAdd(&s, SIMD16<Float>(repeating: x[p]), E.load16(rows, row))
             row += ldr
         }
         put(s, out + j * outStride, outStride, accumulate)
@@ -90,7 +93,7 @@ func gemvCombineRows(
     }
     while j < width {
         var d: Float = 0
-        for p in 0..<k { d += x[p] * rows[p * ldr + j] }
+        for p in 0..<k { d += x[p] * E.load(rows, p * ldr + j) }
         put(d, out + j * outStride, accumulate)
         j += 1
     }

@@ -6,10 +6,21 @@ public func embedding(_ table: Tensor, ids: [Int], idsShape: [Int]? = nil) -> Te
     let (vocab, d) = (table.shape[0], table.shape[1])
     let shape = idsShape ?? [ids.count]
     precondition(Tensor.elementCount(shape) == ids.count, "embedding: \(ids.count) ids for shape \(shape)")
+    for id in ids { precondition(id >= 0 && id < vocab, "embedding: id \(id) outside vocabulary of \(vocab)") }
+    if table.storageEncoding != .float32 {
+        // A 16-bit table: widen only the rows asked for (never the whole table).
+        return table.withUnsafeHalfWords { words in
+            Tensor(shape: shape + [d]) { out in
+                for (row, id) in ids.enumerated() {
+                    widenHalfWords(words + id * d, encoding: table.storageEncoding, count: d,
+                                   into: out.baseAddress! + row * d)
+                }
+            }
+        }
+    }
     return table.withUnsafeBufferPointer { w in
         Tensor(shape: shape + [d]) { out in
             for (row, id) in ids.enumerated() {
-                precondition(id >= 0 && id < vocab, "embedding: id \(id) outside vocabulary of \(vocab)")
                 (out.baseAddress! + row * d).initialize(from: w.baseAddress! + id * d, count: d)
             }
         }

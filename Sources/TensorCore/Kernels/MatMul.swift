@@ -84,15 +84,16 @@ struct MatMulPlan {
 /// `batch` GEMMs `C_p (+)= op(A_p) @ op(B_p)`, where a batch stride of 0 means that operand
 /// is shared; an output batch stride of 0 sums every product into one `[m, n]` result.
 /// Contiguous runs are merged into one tall GEMM so small batches of weight products cost
-/// one call.
+/// one call. B may be stored as F16/BF16 (weights): the GEMM reads it directly.
 func batchedGemm(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  a: Tensor, aBatchStride: Int, b: Tensor, bBatchStride: Int,
                  outShape: [Int], outBatchStride: Int) -> Tensor {
     let lda = transA ? m : k, ldb = transB ? k : n
     return a.withUnsafeBufferPointer { pa in
-        b.withUnsafeBufferPointer { pb in
+        b.withUnsafeStoredElements { pb in
             Tensor(shape: outShape) { out in
-                let A = pa.baseAddress!, B = pb.baseAddress!, C = out.baseAddress!
+                let A = pa.baseAddress!, B = GemmMatrix(base: pb, encoding: b.storageEncoding)
+                let C = out.baseAddress!
                 if batch == 0 || m == 0 || n == 0 { return }
                 if k == 0 { C.initialize(repeating: 0, count: out.count); return }
                 // Shared B, batched A and C, A not transposed: rows of all batches stack.
@@ -110,7 +111,7 @@ func batchedGemm(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                 }
                 for p in 0..<batch {
                     gemm(transA: transA, transB: transB, m: m, n: n, k: k,
-                         a: A + p * aBatchStride, lda: lda, b: B + p * bBatchStride, ldb: ldb,
+                         a: A + p * aBatchStride, lda: lda, b: B.advanced(by: p * bBatchStride), ldb: ldb,
                          c: C + p * outBatchStride, ldc: n, accumulate: outBatchStride == 0 && p > 0)
                 }
             }

@@ -19,7 +19,16 @@ extension Tensor {
     /// The single element of a one-element tensor (any rank).
     public var item: Float {
         precondition(count == 1, "item: tensor of shape \(shape) has \(count) elements")
-        return storage.pointer[offset]
+        return element(at: offset)
+    }
+
+    /// The element at `index` of the storage, widened if it is 16-bit.
+    private func element(at index: Int) -> Float {
+        switch storage.encoding {
+        case .float32: storage.pointer[index]
+        case .float16: HalfPrecision.float(fromF16: storage.halfWords[index])
+        case .bfloat16: HalfPrecision.float(fromBF16: storage.halfWords[index])
+        }
     }
 
     /// Row-major strides in elements: `[D1*D2, D2, 1]` for `[D0, D1, D2]`.
@@ -45,7 +54,7 @@ extension Tensor {
 
     /// One element by its indices (bounds-checked; for tests and glue, not for hot loops).
     public subscript(_ indices: Int...) -> Float {
-        get { storage.pointer[offset + flatIndex(indices)] }
+        get { element(at: offset + flatIndex(indices)) }
         set {
             let i = flatIndex(indices)
             withUnsafeMutableBufferPointer { $0[i] = newValue }

@@ -52,9 +52,35 @@ extension Tensor {
         }
     }
 
+    /// Decodes `bytes` like `init(littleEndianBytes:encoding:shape:)` and holds the result as
+    /// `storage`: 16-bit words are copied as they are when `storage == encoding` (no
+    /// rounding), otherwise converted (narrowing rounds to nearest even).
+    public init(littleEndianBytes bytes: UnsafeRawBufferPointer, encoding: ScalarEncoding,
+                shape: [Int], storage: ScalarEncoding) throws {
+        if storage == encoding && encoding != .float32 {
+            let count = Tensor.elementCount(shape)
+            guard bytes.count == count * 2 else {
+                throw TensorDecodingError(shape: shape, encoding: encoding, expectedBytes: count * 2, foundBytes: bytes.count)
+            }
+            let words = (0..<count).map { UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
+            self = words.withUnsafeBufferPointer { Tensor(halfWords: $0, encoding: encoding, shape: shape) }
+        } else {
+            self = try Tensor(littleEndianBytes: bytes, encoding: encoding, shape: shape).stored(as: storage)
+        }
+    }
+
     /// The elements encoded little-endian; F16/BF16 round to nearest even (NaN stays NaN).
+    /// A tensor stored in `encoding` gives its words unchanged.
     public func littleEndianBytes(encoding: ScalarEncoding) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count * encoding.byteWidth)
+        if encoding != .float32 && encoding == storageEncoding {
+            withUnsafeHalfWords { words in
+                bytes.withUnsafeMutableBytes { dst in
+                    for i in 0..<count { dst.storeBytes(of: words[i].littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+                }
+            }
+            return bytes
+        }
         withUnsafeBufferPointer { src in
             bytes.withUnsafeMutableBytes { dst in
                 for i in 0..<src.count {

@@ -1,4 +1,5 @@
-/// A Float32 tensor value: a shape and contiguous row-major storage.
+/// A Float32 tensor value: a shape and contiguous row-major storage (Float32, or F16/BF16
+/// words for weights kept narrow in memory: see `TensorStorage` and Tensor+HalfStorage.swift).
 ///
 /// ```swift
 /// var x = Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])   // [2, 3]
@@ -73,10 +74,19 @@ public struct Tensor: Sendable {
 
     /// Reads the elements in row-major order.
 
+    /// 16-bit storage is widened into a temporary buffer for the duration of `body` (the
+    /// GEMM and the embedding read 16-bit weights directly instead).
     public func withUnsafeBufferPointer<R>(
         _ body: (UnsafeBufferPointer<Float>) throws -> R
     ) rethrows -> R {
-        try body(UnsafeBufferPointer(start: storage.pointer + offset, count: count))
+        if storage.encoding == .float32 {
+            return try body(UnsafeBufferPointer(start: storage.pointer + offset, count: count))
+        }
+        let n = count
+        let widened = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(n, 1))
+        defer { widened.deallocate() }
+        widenHalfWords(storage.halfWords + offset, encoding: storage.encoding, count: n, into: widened)
+        return try body(UnsafeBufferPointer(start: widened, count: n))
     }
 
     /// Writes the elements in place, copying the buffer first if it is shared.
@@ -87,12 +97,17 @@ public struct Tensor: Sendable {
         return try body(UnsafeMutableBufferPointer(start: storage.pointer + offset, count: count))
     }
 
-    /// Copy-on-write: after this, `storage` belongs to this tensor alone.
+    /// Copy-on-write: after this, `storage` is Float32 and belongs to this tensor alone
+    /// (writing to a 16-bit tensor widens it first).
     mutating func makeUnique() {
-        if isKnownUniquelyReferenced(&storage) { return }
+        if storage.encoding == .float32 && isKnownUniquelyReferenced(&storage) { return }
         let n = count
         let fresh = TensorStorage(uninitializedCount: n)
-        fresh.pointer.initialize(from: storage.pointer + offset, count: n)
+        if storage.encoding == .float32 {
+            fresh.pointer.initialize(from: storage.pointer + offset, count: n)
+        } else {
+            widenHalfWords(storage.halfWords + offset, encoding: storage.encoding, count: n, into: fresh.pointer)
+        }
         storage = fresh
         offset = 0
     }

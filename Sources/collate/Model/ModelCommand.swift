@@ -19,6 +19,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "A PEFT LoRA adapter directory to apply.")
     var adapter: String?
 
+    @Option(name: .customLong("weights"),
+            help: "How the model's matrices are held in memory: f32 (widened), f16, bf16, or stored (as the checkpoint has them). 16-bit decodes faster.")
+    var weightPrecision: WeightPrecision = .float32
+
     func open() throws -> ModelDirectory {
         try ModelDirectory(url: URL(fileURLWithPath: directory))
     }
@@ -26,7 +30,7 @@ struct ModelOptions: ParsableArguments {
     /// The model with the adapter (if any) registered as "adapter"; returns its name.
     func load() throws -> (ModelDirectory, LlamaModel, String?) {
         let opened = try open()
-        var model = try LlamaModel(directory: opened)
+        var model = try LlamaModel(directory: opened, weightPrecision: weightPrecision)
         guard let adapter else { return (opened, model, nil) }
         model.adapters["adapter"] = try LoRAAdapter(contentsOf: URL(fileURLWithPath: adapter), for: model)
         return (opened, model, "adapter")
@@ -45,6 +49,8 @@ extension LlamaModel {
         }
     }
 }
+
+extension WeightPrecision: ExpressibleByArgument {}
 
 /// JSON text of simple values, keys in the order given.
 enum JSONOut {

@@ -11,6 +11,7 @@ struct ModelLogprobsCommand: ParsableCommand {
     @Option(help: "A prompt (with --completion).") var prompt: String?
     @Option(help: "A completion scored given --prompt; EOS is appended.") var completion: String?
     @Flag(help: "Add BOS when the tokenizer's post-processor adds one (--text only).") var bos = false
+    @OptionGroup var chat: ChatOptions
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -23,17 +24,18 @@ struct ModelLogprobsCommand: ParsableCommand {
         let (opened, llama, adapter) = try model.load()
         let ids: [Int], logProbs: [Float?], sum: Double
         if let text {
-            ids = opened.tokenizer.encode(text, addSpecialTokens: bos)
+            ids = opened.tokenizer.encode(try chat.apply(to: text, opened, bos: bos), addSpecialTokens: bos)
             guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
             try llama.checkRunnable(ids, directory: model.directory)
             let scored = llama.sequenceLogProbs([ids], adapter: adapter)[0]
             logProbs = [nil] + scored
             sum = scored.reduce(0) { $0 + Double($1) }
         } else {
-            let split = try llama.completionTokenIDs(prompt: prompt ?? "", completion: completion ?? "", tokenizer: opened.tokenizer)
+            let prompt = try chat.apply(to: prompt ?? "", opened, bos: false)
+            let split = try llama.completionTokenIDs(prompt: prompt, completion: completion ?? "", tokenizer: opened.tokenizer)
             guard !split.prompt.isEmpty else { throw ValidationError("--prompt encodes to no tokens: nothing to condition the completion on") }
             try llama.checkRunnable(split.prompt + split.completion, directory: model.directory)
-            let score = try llama.scoreCompletions([(prompt: prompt ?? "", completion: completion ?? "")],
+            let score = try llama.scoreCompletions([(prompt: prompt, completion: completion ?? "")],
                                                    tokenizer: opened.tokenizer, adapter: adapter)[0]
             ids = score.promptTokens + score.completionTokens
             logProbs = Array(repeating: nil, count: score.promptTokens.count) + score.tokenLogProbs
@@ -63,11 +65,12 @@ struct ModelGenerateCommand: ParsableCommand {
     @Option(help: "Sampling seed.") var seed: UInt64 = 0
     @Option(help: "Beam search with this many beams (length-normalised).") var beams: Int?
     @Flag(help: "Start with the tokenizer's BOS (when its post-processor adds one).") var bos = false
+    @OptionGroup var chat: ChatOptions
     @Flag(help: "Print the generated token ids as JSON instead of the text.") var json = false
 
     func run() throws {
         let (opened, llama, adapter) = try model.load()
-        let ids = opened.tokenizer.encode(prompt, addSpecialTokens: bos)
+        let ids = opened.tokenizer.encode(try chat.apply(to: prompt, opened, bos: bos), addSpecialTokens: bos)
         guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens (use --bos for an empty prompt)") }
         try llama.checkRunnable(ids, directory: model.directory)
         guard maxTokens >= 0, beams.map({ $0 >= 1 }) ?? true else { throw ValidationError("--max-tokens must be >= 0 and --beams >= 1") }
