@@ -26,14 +26,6 @@ public struct ProviderModels: Sendable {
 
     public func adapterName(provider: Int) -> String? { adapterNames[provider] }
 
-    /// `mift/` when it holds a model (config.json), else the manifest's model directory: the
-    /// demo model is trained from scratch on the MIFT mixture and so is M_IFT itself.
-    public static func miftDirectory(_ session: Session) -> URL {
-        let mift = session.location.mift
-        if FileManager.default.fileExists(atPath: mift.appendingPathComponent("config.json").path) { return mift }
-        return session.location.resolve(session.manifest.model)
-    }
-
     /// `adapters/iteration-<i>/provider-<s>/`, the same path the train stage writes.
     public static func adapterDirectory(_ location: SessionLocation, iteration: Int, provider: Int) -> URL {
         ProviderAdapters.directory(location, iteration: iteration, provider: provider)
@@ -58,7 +50,7 @@ public struct ProviderModels: Sendable {
 
     /// M_IFT alone (no provider adapters): the scorer's frozen model.
     public static func loadMIFT(session: Session) throws -> (directory: URL, model: LlamaModel, tokenizer: Tokenizer) {
-        let directory = miftDirectory(session)
+        let directory = session.miftDirectory
         guard FileManager.default.fileExists(atPath: directory.path) else {
             throw StageError.model(path: directory.path, reason: "no such directory (write M_IFT to mift/ "
                 + "or set model in session.toml)")
