@@ -34,6 +34,13 @@ public struct SessionManifest: Sendable, Equatable {
 
     /// S as the loop uses it: 1 under the single-provider ablation, else [providers] count.
     public var effectiveProviderCount: Int { ablations.singleProvider ? 1 : providerCount }
+
+    /// Rationales written per training prompt in the loop, numbered 1...n in the `provider`
+    /// column of generations, scores and labels. Normally one per provider (n = S). Under the
+    /// single-provider ablation a pair still needs two rationales, so the one provider writes
+    /// [providers] count of them (at least 2): candidate 1 with [decoding], the others sampled
+    /// ([decoding] temperature, top_p, top_k), and pairs are formed among them.
+    public var candidateCount: Int { ablations.singleProvider ? max(providerCount, 2) : providerCount }
 }
 
 public enum TaskDataFormat: String, Sendable, CaseIterable {
