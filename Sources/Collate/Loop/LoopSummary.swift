@@ -29,10 +29,13 @@ public struct LoopRow: Sendable, Equatable {
     public var pairsKept = 0
     /// Effective labels that train (human decisions included): what DPO used.
     public var pairsTrained = 0
-    /// Mean l of the chosen and of the rejected rationale over the kept auto pairs (nil without
-    /// scores, as in round 0).
+    /// Mean l of the chosen and of the rejected rationale over the pairs formed (nil without
+    /// scores, as in round 0) ...
     public var meanChosenScore: Double?
     public var meanRejectedScore: Double?
+    /// ... and over the pairs the filter kept.
+    public var keptMeanChosenScore: Double?
+    public var keptMeanRejectedScore: Double?
 }
 
 public enum LoopSummary {
@@ -54,14 +57,21 @@ public enum LoopSummary {
             case .oracle: row.oracle = accuracy
             }
         }
-        let (auto, human) = try store.labelsInForce(iteration: iteration)
+        let (autoByPrompt, human) = try store.labelsInForce(iteration: iteration)
+        // By prompt id, so that the means are summed in the same order on every read.
+        let auto = autoByPrompt.sorted { $0.key < $1.key }.map(\.value)
         row.pairsFormed = auto.count
-        let kept = auto.values.filter { $0.action == .chosen }
+        let kept = auto.filter { $0.action == .chosen }
         row.pairsKept = kept.count
-        row.pairsTrained = auto.merging(human) { _, person in person }.values.filter { $0.action.trains }.count
-        let chosen = kept.compactMap(\.scoreChosen), rejected = kept.compactMap(\.scoreRejected)
-        row.meanChosenScore = chosen.isEmpty ? nil : chosen.reduce(0, +) / Double(chosen.count)
-        row.meanRejectedScore = rejected.isEmpty ? nil : rejected.reduce(0, +) / Double(rejected.count)
+        row.pairsTrained = autoByPrompt.merging(human) { _, person in person }.values.filter { $0.action.trains }.count
+        row.meanChosenScore = mean(auto.compactMap(\.scoreChosen))
+        row.meanRejectedScore = mean(auto.compactMap(\.scoreRejected))
+        row.keptMeanChosenScore = mean(kept.compactMap(\.scoreChosen))
+        row.keptMeanRejectedScore = mean(kept.compactMap(\.scoreRejected))
         return row
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 }

@@ -11,9 +11,11 @@ struct RunCommand: ParsableCommand {
             MIFT is skipped when [mift] skip = true. After the providers stage (round 0) and after \
             each round the test split is evaluated and a table row printed: accuracy of I -> A, of \
             each provider, of the provider selected on validation and of the oracle; pairs formed, \
-            kept by the filter and trained on; mean l of the kept pairs' chosen and rejected \
-            rationales. Ablations ([ablations] in session.toml) apply through the stages. Every \
-            stage resumes: after a kill, run the same command again.
+            kept by the filter and trained on; mean l of the chosen and rejected rationales of the \
+            pairs formed (JSON: of the kept ones too). Ablations ([ablations] in session.toml) apply through the stages. Every \
+            stage resumes: after a kill, run the same command again. Seeds and ablations without \
+            editing the manifest: --seed N and the ablation flags run a variant, a session of its \
+            own under <session>/variants/ (e.g. `collate run demo --seed 1`, `--no-filter`).
             """)
 
     @OptionGroup var session: SessionOptions
@@ -30,12 +32,40 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the final table as JSON (progress still goes to stderr).")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Run a variant of the session: a session of its own in <session>/variants/<name>/ with the options below "
+            + "applied to the manifest (default name: from those options, e.g. seed1-no-filter).", valueName: "name"))
+    var variant: String?
+
+    @Option(help: "Variant: every seed ([seeds] training, sampling, pairs) set to N; the splits stay the session's.")
+    var seed: UInt64?
+
+    @Flag(help: "Variant: the single-provider ablation.")
+    var singleProvider = false
+
+    @Flag(help: "Variant: the random-pairs ablation.")
+    var randomPairs = false
+
+    @Flag(help: "Variant: the no-filter ablation.")
+    var noFilter = false
+
+    @Flag(help: "Variant: the no-provider-distinction ablation.")
+    var noProviderDistinction = false
+
     func validate() throws {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
     }
 
     func run() throws {
-        let opened = try Session.open(try session.location())
+        let base = try Session.open(try session.location())
+        let overrides = SessionVariant.Overrides(seed: seed, singleProvider: singleProvider, randomPairs: randomPairs,
+                                                 noFilter: noFilter, noProviderDistinction: noProviderDistinction)
+        var opened = base
+        if variant != nil || !overrides.isEmpty {
+            opened = try SessionVariant.open(base: base, name: variant ?? overrides.suggestedName, overrides: overrides)
+            Self.log("variant \(opened.location.name): \(opened.location.folder.path) (other commands reach it with "
+                + "--sessions-dir \(opened.location.sessionsDirectory.path))")
+        }
         let started = Date()
         let reporter = ProgressReporter()
         let training = TrainingProgress(reporter: reporter)
@@ -117,6 +147,8 @@ enum LoopTable {
                 (key: "pairs_trained", value: .int(row.pairsTrained)),
                 (key: "mean_score_chosen", value: number(row.meanChosenScore)),
                 (key: "mean_score_rejected", value: number(row.meanRejectedScore)),
+                (key: "kept_mean_score_chosen", value: number(row.keptMeanChosenScore)),
+                (key: "kept_mean_score_rejected", value: number(row.keptMeanRejectedScore)),
             ]))
         }
         return JSONWriter.string(.array(items))

@@ -50,8 +50,9 @@ import Testing
         // rounds 1-2: one auto label per training prompt, from the scores of that round.
         #expect(rows[0].pairsFormed == 4 && rows[0].meanChosenScore == nil)
         #expect(rows[1].pairsFormed == 4 && rows[2].pairsFormed == 4)
-        for row in rows.dropFirst() where row.pairsKept > 0 {
-            #expect((row.meanChosenScore ?? 0) > (row.meanRejectedScore ?? 1))
+        for row in rows.dropFirst() {
+            #expect((row.meanChosenScore ?? 0) >= (row.meanRejectedScore ?? 1))
+            if row.pairsKept > 0 { #expect((row.keptMeanChosenScore ?? 0) > (row.keptMeanRejectedScore ?? 1)) }
         }
         // Adapters of every round exist; evaluations of store iterations 1...3.
         for round in 0...2 {
@@ -90,7 +91,8 @@ import Testing
         ])
         let row = try LoopSummary.row(store: store, iteration: 1)
         #expect(row.pairsFormed == 3 && row.pairsKept == 2 && row.pairsTrained == 1)
-        #expect(abs((row.meanChosenScore ?? 0) - 0.7) < 1e-12 && abs((row.meanRejectedScore ?? 0) - 0.3) < 1e-12)
+        #expect(abs((row.keptMeanChosenScore ?? 0) - 0.7) < 1e-12 && abs((row.keptMeanRejectedScore ?? 0) - 0.3) < 1e-12)
+        #expect(abs((row.meanChosenScore ?? 0) - 1.7 / 3) < 1e-12 && abs((row.meanRejectedScore ?? 0) - 0.9 / 3) < 1e-12)
         #expect(row.direct == LoopRow.Accuracy(correct: 1, total: 4) && row.selectedProvider == 2)
         #expect(row.providers[2]?.fraction == 0.75 && row.oracle?.correct == 4)
         #expect(try LoopSummary.row(store: store, iteration: 2).direct == nil)
