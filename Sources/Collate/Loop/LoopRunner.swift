@@ -89,7 +89,8 @@ public enum LoopRunner {
                                       onProgress: progress)
             stage("iteration \(round): score")
             _ = try ScoreStage.run(session: session, mift: models.model, tokenizer: models.tokenizer,
-                                   options: ScoreStage.Options(iteration: round, limit: options.trainLimit),
+                                   options: ScoreStage.Options(iteration: round, limit: options.trainLimit,
+                                                               predictions: false),
                                    onProgress: progress)
             stage("iteration \(round): pairs")
             _ = try PairsStage.run(session: session, iteration: round)
