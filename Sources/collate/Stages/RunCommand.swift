@@ -103,7 +103,7 @@ enum LoopTable {
         + "selected        oracle   pairs  kept  trained  l_chosen  l_rejected"
 
     static func percent(_ accuracy: LoopRow.Accuracy?) -> String {
-        accuracy.map { String(format: "%6.2f%%", 100 * $0.fraction) } ?? "      - "
+        accuracy.map { String(format: "%6.2f%%", 100 * $0.fraction) } ?? "     - "
     }
 
     static func score(_ value: Double?) -> String {
