@@ -8,15 +8,14 @@ struct Collate: ParsableCommand {
             + "providers, curate preferences, and train the providers with DPO.",
         discussion: """
             With no subcommand, opens the workbench on the session "demo" (`collate open demo`). \
-            The loop's stages run headless too: providers, generate, score, pairs, label, train, \
-            eval, export. (MIFT on a base model and `run`, the whole K-iteration loop, are not \
-            built yet.)
+            The loop's stages run headless too: mift, providers, generate, score, pairs, label, \
+            train, eval, export; `run` runs the whole K-iteration loop.
             """,
         subcommands: [
-            OpenCommand.self, InitCommand.self, ImportCommand.self, ProvidersCommand.self,
+            OpenCommand.self, InitCommand.self, ImportCommand.self, MIFTCommand.self, ProvidersCommand.self,
             GenerateCommand.self, ScoreCommand.self, PairsCommand.self, LabelCommand.self,
             StatusCommand.self, TrainCommand.self, EvalCommand.self, ExportCommand.self,
-            ImportMetricsCommand.self, ImportAdapterCommand.self, ServeCommandCommand.self,
+            ImportMetricsCommand.self, ImportAdapterCommand.self, ServeCommandCommand.self, RunCommand.self,
             DemoCommand.self, ModelCommand.self,
         ],
         defaultSubcommand: OpenCommand.self

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Collate
+import Foundation
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,36 @@ struct StatusCommand: ParsableCommand {
         if !status.runs.isEmpty {
             print("runs: " + status.runs.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
+        for line in try Self.loopLines(opened) { print(line) }
+    }
+
+    /// Where the loop stands: M_IFT, each training run, the adapters of each round, the table.
+    static func loopLines(_ session: Session) throws -> [String] {
+        let mift = session.manifest.miftSkipped ? "the manifest's model ([mift] skip)"
+            : session.miftWritten ? "written" : "not written yet (collate mift)"
+        var lines = ["M_IFT: \(session.miftDirectory.path): \(mift)"]
+        for run in try session.store.runs() {
+            guard let id = run.id else { continue }
+            let stage = run.kind == MIFTLoRATrainer.runKind ? "mift"
+                : run.iteration == 0 ? "providers stage, provider \(run.provider ?? 0)"
+                : "iteration \(run.iteration ?? 0), provider \(run.provider ?? 0)"
+            lines.append("  run \(id) \(run.kind) (\(stage)): \(run.status.rawValue), \(try session.store.stepCount(runID: id)) steps"
+                + (run.message.map { ": \($0)" } ?? ""))
+        }
+        let latest = ProviderModels.latestAdapterIteration(session)
+        if let latest {
+            for round in 0...latest {
+                let present = (1...session.manifest.effectiveProviderCount).filter {
+                    FileManager.default.fileExists(atPath: ProviderAdapters.directory(session.location, iteration: round, provider: $0)
+                        .appendingPathComponent("adapter_config.json").path)
+                }
+                lines.append("adapters of round \(round): providers \(present.map(String.init).joined(separator: ", "))")
+            }
+        } else {
+            lines.append("no provider adapters yet (collate providers)")
+        }
+        let rows = try LoopSummary.rows(store: session.store, iterations: max(session.manifest.iterations, latest ?? 0))
+        return lines + [LoopTable.text(rows, providers: session.manifest.effectiveProviderCount)]
     }
 
     static func counts(_ byAction: [LabelAction: Int]) -> String {

@@ -40,11 +40,15 @@ enum ManifestParser {
 
         let providers = try root.table("providers")
         manifest.providerCount = try providers.int("count", default: manifest.providerCount, in: 1...8)
+        manifest.providerStageLimit = try providers.optionalInt("max_examples", in: 1...Int.max)
         try providers.finish()
 
         manifest.templates = try readTemplates(root.table("templates"))
         manifest.decoding = try readDecoding(root.table("decoding"))
-        manifest.mift = try readTraining(root.table("mift"), defaults: manifest.mift, finish: true)
+        let mift = try root.table("mift")
+        manifest.mift = try readTraining(mift, defaults: manifest.mift, finish: false)
+        manifest.miftSkipped = try mift.bool("skip", default: false)
+        try mift.finish()
 
         let dpo = try root.table("dpo")
         manifest.dpo.beta = try dpo.double("beta", default: manifest.dpo.beta, check: positive)

@@ -34,6 +34,7 @@ extension SessionManifest {
         if data.test == nil { lines.append("test_fraction = \(d.splits.testFraction)") }
         lines += [
             "", "[providers]", "count = \(d.providerCount)                      # S, 1..8",
+            "# max_examples = 500           # providers stage: at most this many examples per provider",
             "", "[templates]                    # placeholders: {instruction}, {rationale}",
             "answer = \(quoted(d.templates.answer))                        # I -> A",
             "rationale = \(quoted(d.templates.rationale))                  # I -> R",
@@ -46,6 +47,7 @@ extension SessionManifest {
             "beams = \(d.decoding.beams)",
             "max_new_tokens = \(d.decoding.maxNewTokens)",
             "", "[mift]                         # stage 1: LoRA on the base, merged into mift/",
+            "skip = false                   # true: the model is M_IFT already (no MIFT stage)",
         ]
         lines += trainingLines(d.mift)
         lines += [

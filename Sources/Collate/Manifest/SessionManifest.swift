@@ -9,10 +9,16 @@ public struct SessionManifest: Sendable, Equatable {
     public var splits = SplitSpec()
     /// S, 1...8 ([providers] count). See `effectiveProviderCount` for the single-provider ablation.
     public var providerCount = 2
+    /// [providers] max_examples: at most this many rationale-bearing examples per provider in
+    /// the providers stage (the first of its subset by id; nil: the whole subset).
+    public var providerStageLimit: Int?
     public var templates = PromptTemplates()
     public var decoding = DecodingSpec()
     /// Stage 1: LoRA on the base, merged into mift/.
     public var mift = TrainingSpec(learningRate: 2e-4, epochs: 1, maxSteps: nil, batchSize: 4, checkpointEvery: 50)
+    /// [mift] skip: the manifest's model is M_IFT already (trained on the MIFT mixture, as the
+    /// demo model is), so there is no MIFT stage and every stage uses `model` as M_IFT.
+    public var miftSkipped = false
     public var dpo = DPOSpec()
     public var lora = LoRASpec()
     /// K, the number of loop iterations ([loop] iterations).
@@ -28,6 +34,13 @@ public struct SessionManifest: Sendable, Equatable {
 
     /// S as the loop uses it: 1 under the single-provider ablation, else [providers] count.
     public var effectiveProviderCount: Int { ablations.singleProvider ? 1 : providerCount }
+
+    /// Rationales written per training prompt in the loop, numbered 1...n in the `provider`
+    /// column of generations, scores and labels. Normally one per provider (n = S). Under the
+    /// single-provider ablation a pair still needs two rationales, so the one provider writes
+    /// [providers] count of them (at least 2): candidate 1 with [decoding], the others sampled
+    /// ([decoding] temperature, top_p, top_k), and pairs are formed among them.
+    public var candidateCount: Int { ablations.singleProvider ? max(providerCount, 2) : providerCount }
 }
 
 public enum TaskDataFormat: String, Sendable, CaseIterable {

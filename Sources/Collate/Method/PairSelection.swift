@@ -65,10 +65,12 @@ public enum PairSelection {
         return (chosen, rejected)
     }
 
-    /// Random-pairs ablation: two distinct providers drawn uniformly with a generator keyed by
-    /// (seed, prompt, iteration), so a rerun draws the same pair. The preference direction
-    /// still follows the scores: the higher-scored of the two is chosen (equal scores: the
-    /// lower provider number), so the ablation removes best-vs-worst, not likelihood ranking.
+    /// Random-pairs ablation (COLLATE.md section 5: no likelihood-based selection): chosen and
+    /// rejected are two distinct candidates drawn uniformly, IN ORDER, with a generator keyed by
+    /// (seed, prompt, iteration), so a rerun draws the same pair; the scores play no part in the
+    /// choice. (Ordering the draw by score would make it a no-op with S = 2, where best-vs-worst
+    /// is the only pair.) The filter still compares the scores unless no_filter is set too, so
+    /// with the filter on only the draws that agree with the likelihood ranking are trained on.
     public static func random(
         _ candidates: [ScoredCandidate], seed: UInt64, promptID: Int64, iteration: Int
     ) throws(MethodError) -> (chosen: ScoredCandidate, rejected: ScoredCandidate) {
@@ -80,10 +82,7 @@ public enum PairSelection {
         let first = generator.nextIndex(below: ordered.count)
         var second = generator.nextIndex(below: ordered.count - 1)
         if second >= first { second += 1 }
-        let a = ordered[first]
-        let b = ordered[second]
-        let aWins = a.score > b.score || (a.score == b.score && a.provider < b.provider)
-        return aWins ? (a, b) : (b, a)
+        return (ordered[first], ordered[second])
     }
 
     /// The filter: keep only if l_chosen > l_0 and l_chosen > l_rejected (ties dropped).

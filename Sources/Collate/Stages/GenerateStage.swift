@@ -12,11 +12,15 @@ public enum GenerateStage {
         public var split: DataSplit
         /// Only the first `limit` prompts of the split (by id).
         public var limit: Int?
+        /// Which rationales to write per prompt (nil: every candidate of the models; the eval
+        /// stage asks for the providers only).
+        public var candidates: [Int]?
 
-        public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil) {
+        public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil, candidates: [Int]? = nil) {
             self.iteration = iteration
             self.split = split
             self.limit = limit
+            self.candidates = candidates
         }
     }
 
@@ -46,7 +50,7 @@ public enum GenerateStage {
         for prompt in prompts {
             guard let promptID = prompt.id else { continue }
             let stored = Set(try session.store.generations(promptID: promptID, iteration: options.iteration).map(\.provider))
-            let missing = models.providers.filter { !stored.contains($0) }
+            let missing = (options.candidates ?? Array(models.candidates)).filter { !stored.contains($0) }
             if missing.isEmpty {
                 report.skipped += 1
             } else {
@@ -54,7 +58,9 @@ public enum GenerateStage {
                 let ids = try models.model.promptTokenIDs(text, tokenizer: models.tokenizer, promptID: promptID)
                 var rows: [GenerationRecord] = []
                 for provider in missing {
-                    let tokens = generate(ids: ids, models: models, provider: provider, decoding: session.manifest.decoding,
+                    let decoding = models.decoding(candidate: provider, manifest: session.manifest.decoding)
+                    let tokens = generate(ids: ids, models: models, provider: models.provider(ofCandidate: provider),
+                                          decoding: decoding,
                                           seed: samplingSeed(session.manifest.seeds.sampling, promptID: promptID,
                                                              iteration: options.iteration, provider: provider)) { piece in
                         onToken(promptID, provider, piece)

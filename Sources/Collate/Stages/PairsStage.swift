@@ -19,7 +19,7 @@ public enum PairsStage {
         let manifest = session.manifest
         let rules = PairingRules(randomPairs: manifest.ablations.randomPairs, noFilter: manifest.ablations.noFilter,
                                  seed: manifest.seeds.pairs)
-        let providers = 1...manifest.effectiveProviderCount
+        let providers = 1...manifest.candidateCount
         return try session.store.write { db in
             var report = Report()
             let prompts = try Int64.fetchAll(db, sql: "SELECT id FROM prompt WHERE split = 'train' ORDER BY id")

@@ -22,16 +22,25 @@ public struct ProviderModels: Sendable {
     public let adapterDirectories: [Int: URL]
     public let providerCount: Int
 
+    /// Rationales per prompt (`SessionManifest.candidateCount`): S, or more under single_provider.
+    public var candidateCount: Int { max(providerCount, candidatesPerPrompt) }
+    var candidatesPerPrompt = 0
+
     public var providers: ClosedRange<Int> { 1...providerCount }
+    public var candidates: ClosedRange<Int> { 1...candidateCount }
 
     public func adapterName(provider: Int) -> String? { adapterNames[provider] }
 
-    /// `mift/` when it holds a model (config.json), else the manifest's model directory: the
-    /// demo model is trained from scratch on the MIFT mixture and so is M_IFT itself.
-    public static func miftDirectory(_ session: Session) -> URL {
-        let mift = session.location.mift
-        if FileManager.default.fileExists(atPath: mift.appendingPathComponent("config.json").path) { return mift }
-        return session.location.resolve(session.manifest.model)
+    /// The provider that writes candidate `candidate`: itself, or provider 1 for the extra
+    /// candidates of the single-provider ablation.
+    public func provider(ofCandidate candidate: Int) -> Int { candidate > providerCount ? 1 : candidate }
+
+    /// How candidate `candidate` is decoded: the manifest's way, except the single-provider
+    /// ablation's extra candidates, which are sampled (greedy would repeat candidate 1).
+    public func decoding(candidate: Int, manifest: DecodingSpec) -> DecodingSpec {
+        var decoding = manifest
+        if candidate > providerCount { decoding.strategy = .sample }
+        return decoding
     }
 
     /// `adapters/iteration-<i>/provider-<s>/`, the same path the train stage writes.
@@ -58,7 +67,7 @@ public struct ProviderModels: Sendable {
 
     /// M_IFT alone (no provider adapters): the scorer's frozen model.
     public static func loadMIFT(session: Session) throws -> (directory: URL, model: LlamaModel, tokenizer: Tokenizer) {
-        let directory = miftDirectory(session)
+        let directory = session.miftDirectory
         guard FileManager.default.fileExists(atPath: directory.path) else {
             throw StageError.model(path: directory.path, reason: "no such directory (write M_IFT to mift/ "
                 + "or set model in session.toml)")
@@ -80,6 +89,7 @@ public struct ProviderModels: Sendable {
         let (directory, base, tokenizer) = try loadMIFT(session: session)
         var model = base
         let count = session.manifest.effectiveProviderCount
+        let candidates = session.manifest.candidateCount
         let adapterIteration = iteration - 1
         let directories = (1...count).map { adapterDirectory(session.location, iteration: adapterIteration, provider: $0) }
         let present = directories.map {
@@ -88,7 +98,7 @@ public struct ProviderModels: Sendable {
         // Before the providers stage every provider is M_IFT; once any adapter exists, all must.
         if adapterIteration == 0 && !present.contains(true) {
             return ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: [:],
-                                  adapterDirectories: [:], providerCount: count)
+                                  adapterDirectories: [:], providerCount: count, candidatesPerPrompt: candidates)
         }
         var names: [Int: String] = [:]
         var loaded: [Int: URL] = [:]
@@ -107,7 +117,7 @@ public struct ProviderModels: Sendable {
             loaded[provider] = adapterURL
         }
         return ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: names,
-                              adapterDirectories: loaded, providerCount: count)
+                              adapterDirectories: loaded, providerCount: count, candidatesPerPrompt: candidates)
     }
 }
 

@@ -1,26 +1,58 @@
 import Foundation
 import LLM
 
-/// The providers stage (COLLATE.md section 2), without its DPO step: the rationale-bearing
-/// training data is split into S disjoint subsets (`ProviderPartition`, seed [seeds] pairs;
-/// one shared set under the no-provider-distinction ablation), and each provider gets a fresh
-/// LoRA adapter (manifest rank/alpha/targets, A seeded from [seeds] training + s, B = 0) saved
-/// in PEFT layout to `adapters/iteration-0/provider-s/`, written under a temporary name and
-/// renamed. A fresh adapter leaves M_IFT's output unchanged: the providers become distinct
-/// only once they are tuned with DPO on their subsets (the train stage's trainer).
-/// Resumable: an adapter already on disk is kept.
+/// The providers stage (COLLATE.md section 2): S distinct rationale providers from M_IFT.
+///
+/// The rationale-bearing training prompts are split into S disjoint subsets (`ProviderPartition`,
+/// seed [seeds] pairs; one shared set under the no-provider-distinction ablation), each capped
+/// at [providers] max_examples (the first by id: the partition is already random). For provider
+/// s, on its subset:
+/// 1. M_IFT (no adapter) writes its own rationale for each instruction with the manifest's
+///    decoding: a generation of iteration 0 (under no_provider_distinction they are written
+///    once, as provider 1's, and every provider trains on the same pairs).
+/// 2. Each prompt gets an iteration-0 auto label: chosen = the gold rationale, rejected = that
+///    generation; filtered (not trained on) when the two are the same text.
+/// 3. A fresh LoRA adapter ([lora], A seeded from [seeds] training + s, B = 0: exactly M_IFT) is
+///    tuned with DPO ([dpo] beta, loss and optimisation) on the effective labels of its subset,
+///    with the reference = M_IFT (the adapter as it starts, B = 0), its log-probs stored once.
+/// 4. The adapter is saved in PEFT layout to `adapters/iteration-0/provider-s/` (temporary name,
+///    renamed), naming M_IFT's directory as its base.
+/// Resumable at every step: a provider whose adapter is on disk is done; generations and labels
+/// are only added when missing; the DPO run (kind dpo, iteration 0) continues from its last
+/// checkpoint.
 public enum ProvidersStage {
-    public struct Report: Sendable, Equatable {
-        /// Prompt ids of each provider's subset.
-        public var subsets: [Int: [Int64]]
-        /// Providers whose adapter this run wrote (the others were on disk already).
-        public var written: [Int]
+    public struct ProviderReport: Sendable, Equatable {
+        public var provider: Int
+        /// Prompts of its (capped) subset.
+        public var examples = 0
+        /// Rationales M_IFT wrote for it in this run.
+        public var generated = 0
+        /// Pairs it trains on (effective labels that train).
+        public var pairs = 0
+        /// Prompts whose generated rationale equals the gold one (filtered, no pair).
+        public var identical = 0
+        /// nil when the adapter was on disk already or there was nothing to train on.
+        public var outcome: TrainingOutcome?
+        /// Where the adapter is, once saved (nil: training stopped or failed before the end).
+        public var adapter: URL?
+        /// True when the adapter was on disk before this run (nothing was done).
+        public var alreadyDone = false
     }
 
-    public static func run(session: Session) throws -> Report {
+    public struct Report: Sendable, Equatable {
+        /// Prompt ids of each provider's (capped) subset.
+        public var subsets: [Int: [Int64]]
+        public var providers: [ProviderReport]
+
+        /// Every provider has its adapter (no run stopped or failed).
+        public var complete: Bool { providers.allSatisfy { $0.adapter != nil } }
+    }
+
+    /// Each provider's subset of the rationale-bearing training prompts, capped.
+    public static func subsets(session: Session) throws -> [Int: [Int64]] {
         let manifest = session.manifest
         let ids = try session.store.prompts(split: .train).filter { $0.goldRationale != nil }.compactMap(\.id)
-        let subsets: [Int: [Int64]]
+        var subsets: [Int: [Int64]]
         do {
             subsets = try ProviderPartition.assign(promptIDs: ids, providerCount: manifest.effectiveProviderCount,
                                                    seed: manifest.seeds.pairs,
@@ -28,37 +60,144 @@ public enum ProvidersStage {
         } catch {
             throw StageError.evaluation("cannot partition the training data: \(error)")
         }
-        let (directory, model, _) = try ProviderModels.loadMIFT(session: session)
-        let configuration = LoRAConfiguration(
-            rank: manifest.lora.rank, alpha: Float(manifest.lora.alpha),
-            targets: Set(manifest.lora.targets.compactMap { LLM.LoRATarget(rawValue: $0.rawValue + "_proj") }),
-            dropout: Float(manifest.lora.dropout))
-        var written: [Int] = []
-        for provider in 1...manifest.effectiveProviderCount {
-            let target = ProviderModels.adapterDirectory(session.location, iteration: 0, provider: provider)
-            if FileManager.default.fileExists(atPath: target.appendingPathComponent(LoRAAdapter.configFileName).path) { continue }
-            let adapter = LoRAAdapter(for: model, configuration: configuration,
-                                      seed: manifest.seeds.training &+ UInt64(provider))
-            try saveAtomically(adapter, to: target, baseModel: directory.path)
-            written.append(provider)
-        }
-        return Report(subsets: subsets, written: written)
+        if let limit = manifest.providerStageLimit { subsets = subsets.mapValues { Array($0.prefix(limit)) } }
+        return subsets
     }
 
-    /// Saves into `.provider-s.<pid>.tmp` beside the target, then renames it into place.
-    static func saveAtomically(_ adapter: LoRAAdapter, to target: URL, baseModel: String) throws {
-        let files = FileManager.default
-        let parent = target.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(
-            ".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp", isDirectory: true)
-        do {
-            try files.createDirectory(at: parent, withIntermediateDirectories: true)
-            try? files.removeItem(at: temporary)
-            try adapter.save(to: temporary, baseModel: baseModel)
-            try files.moveItem(at: temporary, to: target)
-        } catch {
-            try? files.removeItem(at: temporary)
-            throw StageError.adapter(path: target.path, provider: 0, reason: "cannot save: \(error)")
+    /// Trains every provider that has no adapter yet; `onTraining(provider, event)` sees the DPO
+    /// events and may answer `.stop` (the run is checkpointed and resumes on the next call).
+    public static func run(
+        session: Session, maxSteps: Int? = nil,
+        onProgress: (StageProgress) -> Void = { _ in },
+        onTraining: (Int, TrainingEvent) -> TrainingControl = { _, _ in .proceed }
+    ) throws -> Report {
+        let manifest = session.manifest
+        let subsets = try subsets(session: session)
+        var report = Report(subsets: subsets, providers: [])
+        var mift: (directory: URL, model: LlamaModel, tokenizer: Tokenizer)?
+        for provider in 1...manifest.effectiveProviderCount {
+            var entry = ProviderReport(provider: provider)
+            let subset = subsets[provider] ?? []
+            entry.examples = subset.count
+            let target = ProviderAdapters.directory(session.location, iteration: 0, provider: provider)
+            if FileManager.default.fileExists(atPath: target.appendingPathComponent(LoRAAdapter.configFileName).path) {
+                entry.alreadyDone = true
+                entry.adapter = target
+                report.providers.append(entry)
+                continue
+            }
+            if mift == nil { mift = try ProviderModels.loadMIFT(session: session) }
+            guard let loaded = mift else { continue }
+            let (directory, model, tokenizer) = (loaded.directory, loaded.model, loaded.tokenizer)
+            let owner = manifest.ablations.noProviderDistinction ? 1 : provider
+            let models = ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: [:],
+                                        adapterDirectories: [:], providerCount: owner)
+            entry.generated = try generateRejected(session: session, models: models, promptIDs: subset, owner: owner,
+                                                   onProgress: onProgress)
+            entry.identical = try writeLabels(session: session, promptIDs: subset, owner: owner)
+            let pairs = try pairs(session: session, promptIDs: subset, owner: owner)
+            entry.pairs = pairs.count
+
+            var policyModel = model
+            let name = "provider-\(provider)"
+            policyModel.adapters[name] = LoRAAdapter(for: model, configuration: manifest.lora.configuration,
+                                                     seed: manifest.seeds.training &+ UInt64(provider))
+            if !pairs.isEmpty {
+                let policy = try LlamaPreferencePolicy(model: policyModel, tokenizer: tokenizer, adapterName: name)
+                var configuration = DPOTrainingConfiguration(manifest: manifest)
+                if let maxSteps { configuration.maxSteps = maxSteps }
+                let trainer = DPOTrainer(store: session.store, sessionFolder: session.location.folder, policy: policy,
+                                         pairs: pairs, iteration: 0, provider: provider, configuration: configuration)
+                let outcome = try trainer.run { onTraining(provider, $0) }
+                entry.outcome = outcome
+                guard case .finished = outcome else {
+                    report.providers.append(entry)
+                    return report
+                }
+            }
+            guard let adapter = policyModel.adapters[name] else { continue }
+            try ProviderAdapters.save(adapter, to: target, baseModel: directory.path)
+            entry.adapter = target
+            report.providers.append(entry)
         }
+        return report
+    }
+
+    /// M_IFT's rationale (provider `owner`, iteration 0) for every prompt that lacks one; each
+    /// prompt's row is committed as it is written. Returns how many were written.
+    static func generateRejected(session: Session, models: ProviderModels, promptIDs: [Int64], owner: Int,
+                                 onProgress: (StageProgress) -> Void) throws -> Int {
+        var progress = StageProgress(stage: "providers: M_IFT's rationales for provider \(owner)", split: .train,
+                                     done: 0, total: promptIDs.count, worked: 0)
+        onProgress(progress)
+        var written = 0
+        for promptID in promptIDs {
+            if try session.store.generation(promptID: promptID, iteration: 0, provider: owner) == nil,
+               let prompt = try session.store.prompt(id: promptID) {
+                let text = session.manifest.templates.render(.rationale, instruction: prompt.instruction)
+                let ids = try models.model.promptTokenIDs(text, tokenizer: models.tokenizer, promptID: promptID)
+                let seed = GenerateStage.samplingSeed(session.manifest.seeds.sampling, promptID: promptID, iteration: 0,
+                                                      provider: owner)
+                let tokens = GenerateStage.generate(ids: ids, models: models, provider: owner,
+                                                    decoding: session.manifest.decoding, seed: seed) { _ in }
+                written += try session.store.saveGenerations([GenerationRecord(
+                    promptId: promptID, iteration: 0, provider: owner,
+                    text: models.tokenizer.decode(tokens, skipSpecialTokens: true), tokenCount: tokens.count)])
+                progress.worked += 1
+            }
+            progress.done += 1
+            onProgress(progress)
+        }
+        return written
+    }
+
+    /// The iteration-0 auto label of each prompt (gold over M_IFT's rationale); returns how many
+    /// are filtered because the two rationales are the same text (whitespace at the ends aside).
+    static func writeLabels(session: Session, promptIDs: [Int64], owner: Int) throws -> Int {
+        var identical = 0
+        for promptID in promptIDs {
+            guard let prompt = try session.store.prompt(id: promptID), let gold = prompt.goldRationale,
+                  let generation = try session.store.generation(promptID: promptID, iteration: 0, provider: owner) else {
+                continue
+            }
+            let same = generation.text.trimmingWhitespace() == gold.trimmingWhitespace()
+            if same { identical += 1 }
+            try session.store.writeProviderPairLabel(promptID: promptID, goldRationale: gold, rejectedProvider: owner,
+                                                     kept: !same)
+        }
+        return identical
+    }
+
+    /// The DPO pairs of a subset: the effective iteration-0 labels that train (a person may have
+    /// dropped or rewritten one), prompt = P_IR(I), chosen = the label's rationale (gold unless
+    /// rewritten), rejected = M_IFT's rationale; each keyed by its label's id.
+    static func pairs(session: Session, promptIDs: [Int64], owner: Int) throws -> [PreferencePair] {
+        let wanted = Set(promptIDs)
+        var pairs: [PreferencePair] = []
+        for label in try session.store.effectiveLabels(iteration: 0)
+        where wanted.contains(label.promptId) && label.action.trains {
+            guard let id = label.id, let prompt = try session.store.prompt(id: label.promptId) else { continue }
+            let rejectedProvider = label.rejectedProvider ?? owner
+            guard let rejected = try session.store.generation(promptID: label.promptId, iteration: 0,
+                                                              provider: rejectedProvider) else {
+                throw PreferenceExport.Error.missingRationale(promptID: label.promptId, provider: rejectedProvider,
+                                                              iteration: 0)
+            }
+            guard let chosen = label.chosenRationale ?? prompt.goldRationale else { continue }
+            pairs.append(PreferencePair(
+                id: id, promptID: label.promptId,
+                prompt: session.manifest.templates.render(.rationale, instruction: prompt.instruction),
+                chosen: chosen, rejected: rejected.text))
+        }
+        return pairs
+    }
+}
+
+extension LoRASpec {
+    /// The manifest's [lora] as the model's adapter configuration (targets q -> q_proj, ...).
+    public var configuration: LoRAConfiguration {
+        LoRAConfiguration(rank: rank, alpha: Float(alpha),
+                          targets: Set(targets.compactMap { LLM.LoRATarget(rawValue: $0.rawValue + "_proj") }),
+                          dropout: Float(dropout))
     }
 }

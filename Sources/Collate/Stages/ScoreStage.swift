@@ -16,14 +16,19 @@ public enum ScoreStage {
         public var batchPrompts: Int
         /// New tokens allowed for a predicted answer.
         public var answerMaxTokens: Int
+        /// Whether M_IFT's greedy answers (predictions) are computed too. The loop needs them on
+        /// the evaluation splits only; `collate run` leaves them out on the training split (a
+        /// later `collate score` adds them for the workbench).
+        public var predictions: Bool
 
         public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil, batchPrompts: Int = 4,
-                    answerMaxTokens: Int = 16) {
+                    answerMaxTokens: Int = 16, predictions: Bool = true) {
             self.iteration = iteration
             self.split = split
             self.limit = limit
             self.batchPrompts = batchPrompts
             self.answerMaxTokens = answerMaxTokens
+            self.predictions = predictions
         }
     }
 
@@ -51,7 +56,7 @@ public enum ScoreStage {
                            onProgress: (StageProgress) -> Void = { _ in }) throws -> Report {
         var prompts = try session.store.prompts(split: options.split)
         if let limit = options.limit { prompts = Array(prompts.prefix(max(limit, 0))) }
-        let providerCount = session.manifest.effectiveProviderCount
+        let providerCount = session.manifest.candidateCount
         var report = Report(prompts: prompts.count)
         var progress = StageProgress(stage: "score", split: options.split, done: 0, total: prompts.count, worked: 0)
         onProgress(progress)
@@ -60,7 +65,8 @@ public enum ScoreStage {
             let batch = prompts[start..<min(start + max(options.batchPrompts, 1), prompts.count)]
             var jobs: [Job] = []
             for prompt in batch {
-                let found = try jobsFor(prompt, session: session, iteration: options.iteration, providerCount: providerCount)
+                let found = try jobsFor(prompt, session: session, iteration: options.iteration, providerCount: providerCount,
+                                        predictions: options.predictions)
                 switch found.generations {
                 case 0: report.notGenerated += 1
                 case providerCount: break
@@ -84,7 +90,8 @@ public enum ScoreStage {
 
     /// What is still missing for one prompt that has rationales: the baseline and a row per
     /// stored rationale. Also returns how many rationales are stored.
-    static func jobsFor(_ prompt: PromptRecord, session: Session, iteration: Int, providerCount: Int) throws
+    static func jobsFor(_ prompt: PromptRecord, session: Session, iteration: Int, providerCount: Int,
+                        predictions: Bool = true) throws
         -> (jobs: [Job], generations: Int) {
         guard let promptID = prompt.id else { return ([], 0) }
         let store = session.store
@@ -97,7 +104,7 @@ public enum ScoreStage {
         let candidates: [(Int, GenerationRecord?)] = [(ScoreRecord.baselineProvider, nil)] + generations.map { ($0.provider, $0) }
         for (provider, generation) in candidates {
             let job = Job(prompt: prompt, provider: provider, generation: generation,
-                          needsScore: !scored.contains(provider), needsPrediction: !predicted.contains(provider))
+                          needsScore: !scored.contains(provider), needsPrediction: predictions && !predicted.contains(provider))
             if job.needsScore || job.needsPrediction { jobs.append(job) }
         }
         return (jobs, generations.count)

@@ -57,3 +57,15 @@ extension SessionStore {
         try read { db in try RunRecord.fetchOne(db, key: id) }
     }
 }
+
+extension SessionStore {
+    /// Every training run (MIFT, providers-stage and loop DPO), oldest first.
+    public func runs() throws -> [RunRecord] {
+        try read { db in try RunRecord.order(Column("id")).fetchAll(db) }
+    }
+
+    /// The number of optimiser steps recorded for a run.
+    public func stepCount(runID: Int64) throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT MAX(step) FROM metric WHERE runId = ?", arguments: [runID]) ?? 0 }
+    }
+}

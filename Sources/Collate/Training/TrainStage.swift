@@ -30,20 +30,12 @@ public enum TrainStage {
         case trained(TrainingOutcome, pairs: Int, adapter: URL?)
     }
 
-    /// The base every provider adapts: M_IFT (`mift/`) once the MIFT stage wrote it, else the
-    /// manifest's model directory.
-    public static func baseModelDirectory(_ session: Session) -> URL {
-        let mift = session.location.mift
-        if FileManager.default.fileExists(atPath: mift.appendingPathComponent("config.json").path) { return mift }
-        return session.location.resolve(session.manifest.model)
-    }
-
     public static func run(session: Session, options: Options,
                            onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) throws -> Result {
         let pairs = try SessionPreferencePairs.pairs(session: session, iteration: options.iteration,
                                                      provider: options.provider)
         guard !pairs.isEmpty else { return .noPairs }
-        let directory = try ModelDirectory(url: baseModelDirectory(session))
+        let directory = try ModelDirectory(url: session.miftDirectory)
         var model = try LlamaModel(directory: directory)
         let name = "provider-\(options.provider)"
         model.adapters[name] = try startAdapter(session: session, model: model, options: options)
@@ -73,12 +65,7 @@ public enum TrainStage {
             throw TrainingError.io(path: previous.path, reason: "provider \(options.provider) has no adapter from "
                 + "iteration \(options.iteration - 1) (run the providers stage, or train with --fresh-adapter)")
         }
-        let lora = session.manifest.lora
-        let configuration = LoRAConfiguration(
-            rank: lora.rank, alpha: Float(lora.alpha),
-            targets: Set(lora.targets.compactMap { LLM.LoRATarget(rawValue: $0.rawValue + "_proj") }),
-            dropout: Float(lora.dropout))
-        return LoRAAdapter(for: model, configuration: configuration,
+        return LoRAAdapter(for: model, configuration: session.manifest.lora.configuration,
                            seed: session.manifest.seeds.training &+ UInt64(options.provider))
     }
 }

@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
         let progress = ProgressReporter()
         let result = try EvalStage.run(session: opened, models: models,
                                        options: EvalStage.Options(iteration: iteration, limit: limit),
-                                       onProgress: progress.report)
+                                       onProgress: { progress.report($0) })
         print(json ? Self.json(result) : Self.table(result))
     }
 

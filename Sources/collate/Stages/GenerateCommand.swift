@@ -33,7 +33,7 @@ struct GenerateCommand: ParsableCommand {
         let report = try GenerateStage.run(
             session: opened, models: models,
             options: GenerateStage.Options(iteration: iteration, split: split, limit: limit),
-            onProgress: progress.report)
+            onProgress: { progress.report($0) })
         let source = models.adapterDirectories.isEmpty ? " (every provider is M_IFT: no adapters yet)" : ""
         print("iteration \(iteration), \(split.rawValue): \(report.generated) rationales written (\(report.tokens) tokens), "
             + "\(report.skipped) of \(report.prompts) prompts already done\(source)")

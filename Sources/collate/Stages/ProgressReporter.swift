@@ -13,7 +13,7 @@ final class ProgressReporter {
     private var lastTenth = -1
     private var lastDraw = Date.distantPast
 
-    func report(_ progress: StageProgress) {
+    func report(_ progress: StageProgress, unit: String = "prompts") {
         let key = "\(progress.stage) \(progress.split.rawValue)"
         if key != lastKey {
             if isTerminal && !lastKey.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -34,14 +34,14 @@ final class ProgressReporter {
             let filled = progress.total == 0 ? width : width * progress.done / progress.total
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             let line = "\r\(key) [\(bar)] \(progress.done)/\(progress.total) "
-                + String(format: "%.2f prompts/s", rate) + " ETA \(eta)\u{1B}[K"
+                + String(format: "%.2f \(unit)/s", rate) + " ETA \(eta)\u{1B}[K"
             FileHandle.standardError.write(Data((line + (finished ? "\n" : "")).utf8))
         } else {
             let tenth = progress.total == 0 ? 10 : 10 * progress.done / progress.total
             guard tenth != lastTenth else { return }
             lastTenth = tenth
-            let line = "\(key): \(progress.done)/\(progress.total) prompts, "
-                + String(format: "%.2f prompts/s", rate) + ", ETA \(eta)\n"
+            let line = "\(key): \(progress.done)/\(progress.total) \(unit), "
+                + String(format: "%.2f \(unit)/s", rate) + ", ETA \(eta)\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
     }

@@ -35,7 +35,7 @@ struct ScoreCommand: ParsableCommand {
         let report = try ScoreStage.run(
             session: opened, mift: mift.model, tokenizer: mift.tokenizer,
             options: ScoreStage.Options(iteration: iteration, split: split, limit: limit, batchPrompts: batch),
-            onProgress: progress.report)
+            onProgress: { progress.report($0) })
         print("iteration \(iteration), \(split.rawValue): \(report.scores) scores and \(report.predictions) predictions "
             + "written, \(report.skipped) of \(report.prompts) prompts already done")
         if report.notGenerated > 0 {

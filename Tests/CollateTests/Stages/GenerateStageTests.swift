@@ -104,23 +104,3 @@ import Testing
                      GenerateStage.samplingSeed(8, promptID: 1, iteration: 1, provider: 1)]).count == 5)
     }
 }
-
-@Suite struct ProvidersStageTests {
-    @Test func freshAdaptersPerProviderOverDisjointSubsetsAndARerunKeepsThem() throws {
-        let fixture = try StageFixture(providers: 2, withAdapters: false, train: 5)
-        defer { fixture.remove() }
-        try fixture.session.store.write { db in
-            try db.execute(sql: "UPDATE prompt SET goldRationale = 'r' WHERE split = 'train' AND id <= 4")
-        }
-        let report = try ProvidersStage.run(session: fixture.session)
-        #expect(report.written == [1, 2])
-        #expect(report.subsets == (try ProviderPartition.assign(promptIDs: [1, 2, 3, 4], providerCount: 2, seed: 0)))
-        #expect(Set(report.subsets[1] ?? []).isDisjoint(with: report.subsets[2] ?? []))
-        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
-        #expect(models.adapterNames == [1: "provider-1", 2: "provider-2"])
-        let adapter = try #require(models.model.adapters["provider-1"])
-        #expect(adapter.configuration.rank == 8 && adapter.configuration.targets == [.q, .v])
-        #expect(adapter.layers.allSatisfy { $0.values.allSatisfy { $0.b.value.scalars.allSatisfy { $0 == 0 } } })
-        #expect(try ProvidersStage.run(session: fixture.session).written.isEmpty)
-    }
-}

@@ -56,9 +56,46 @@ import Testing
         #expect(report.kept == 2 && report.filtered == 0)
     }
 
-    @Test func singleProviderCannotFormPairs() throws {
+    /// S = 1: the one provider's candidates (2 here, [providers] count) are paired as the two
+    /// providers' rationales would be, and every pair is the single provider's to train on.
+    @Test func singleProviderPairsItsOwnCandidatesAndTrainsOnEveryPair() throws {
         let (directory, session) = try session { $0.ablations.singleProvider = true }
         defer { directory.remove() }
-        #expect(try PairsStage.run(session: session, iteration: 1).notScored == 4)
+        #expect(session.manifest.effectiveProviderCount == 1 && session.manifest.candidateCount == 2)
+        #expect(try PairsStage.run(session: session, iteration: 1) == PairsStage.Report(kept: 1, filtered: 1, notScored: 2))
+        let label = try #require(try session.store.effectiveLabel(promptID: 1, iteration: 1))
+        #expect(label.chosenProvider == 2 && label.rejectedProvider == 1)
+        for prompt in Int64(1)...2 {
+            for candidate in 1...2 {
+                _ = try session.store.saveGeneration(GenerationRecord(promptId: prompt, iteration: 1, provider: candidate,
+                                                                      text: "r\(prompt).\(candidate)", tokenCount: 1))
+            }
+        }
+        let rows = try PreferenceExport.rows(session: session, iteration: 1)
+        #expect(rows.keys.sorted() == [1] && rows[1]?.map(\.promptID) == [1])
+        #expect(rows[1]?.first?.chosen == "r1.2" && rows[1]?.first?.rejected == "r1.1")
+    }
+
+    /// Random pairs: the direction is drawn, not read off the scores. On prompt 1 (l_1 < l_2)
+    /// some seeds draw (chosen 1, rejected 2), which the filter then drops and no_filter keeps.
+    @Test func randomPairsDrawTheDirectionAndTheFilterStillJudgesIt() throws {
+        var directions = Set<[Int]>()
+        for seed in UInt64(0)..<12 {
+            for noFilter in [false, true] {
+                let (directory, session) = try session {
+                    $0.ablations.randomPairs = true
+                    $0.ablations.noFilter = noFilter
+                    $0.seeds.pairs = seed
+                }
+                defer { directory.remove() }
+                _ = try PairsStage.run(session: session, iteration: 1)
+                let label = try #require(try session.store.effectiveLabel(promptID: 1, iteration: 1))
+                let pair = [label.chosenProvider ?? 0, label.rejectedProvider ?? 0]
+                directions.insert(pair)
+                let agrees = pair == [2, 1]  // l_2 = e^-0.5 > l_1 = e^-1 > l_0 = e^-2
+                #expect(label.action == (agrees || noFilter ? .chosen : .filtered))
+            }
+        }
+        #expect(directions == [[2, 1], [1, 2]])
     }
 }

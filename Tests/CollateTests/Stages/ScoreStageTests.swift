@@ -122,4 +122,19 @@ import Testing
                                   sourceFile: "f", sourceLine: 1, sourceHash: "h")
         #expect(AnswerCorrectness.isCorrect(prediction: prediction, prompt: prompt) == expected)
     }
+
+    @Test func scoresWithoutPredictionsLeaveThemForALaterRun() throws {
+        let fixture = try StageFixture(providers: 2, train: 2)
+        defer { fixture.remove() }
+        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
+        _ = try GenerateStage.run(session: fixture.session, models: models, options: GenerateStage.Options(iteration: 1))
+        let mift = try ProviderModels.loadMIFT(session: fixture.session)
+        let first = try ScoreStage.run(session: fixture.session, mift: mift.model, tokenizer: mift.tokenizer,
+                                       options: ScoreStage.Options(iteration: 1, predictions: false))
+        #expect(first.scores == 6 && first.predictions == 0)
+        #expect(try fixture.session.store.predictions(iteration: 1).isEmpty)
+        let second = try ScoreStage.run(session: fixture.session, mift: mift.model, tokenizer: mift.tokenizer,
+                                        options: ScoreStage.Options(iteration: 1))
+        #expect(second.scores == 0 && second.predictions == 6)
+    }
 }
