@@ -56,8 +56,10 @@ struct RejectedDraw: Error {}
 
 /// Collects a problem's steps while a template writes them, checking every result.
 struct ProblemBuilder {
-    /// Results stay at most three digits: few tokens each for a tiny model.
-    static let maximumValue = 999
+    /// Results stay at most two digits, so that a model small enough to train here in half an
+    /// hour can learn the arithmetic of its own rationales (with three digits it copied the
+    /// steps right but got most sums and products wrong).
+    static let maximumValue = 99
 
     private(set) var steps: [DemoStep] = []
     private(set) var values: [Int] = []
