@@ -59,7 +59,7 @@ public enum AdapterImport {
                 throw Error.invalid(file: file, field: key, reason: "is set; this workbench applies LoRA to projections only")
             }
         }
-        let baseURL = TrainStage.baseModelDirectory(session)
+        let baseURL = session.miftDirectory
         let directory = try ModelDirectory(url: baseURL)
         var notes: [String] = []
         if let named = config["base_model_name_or_path"]?.stringValue, !named.isEmpty {

@@ -32,7 +32,7 @@ public enum PEFTExport {
     /// `exports/peft/iteration-<I>/provider-<P>/` for every provider that has an adapter in
     /// `adapters/iteration-<I>/`.
     public static func write(session: Session, iteration: Int, into root: URL? = nil) throws -> [Exported] {
-        let base = TrainStage.baseModelDirectory(session).standardizedFileURL.path
+        let base = session.miftDirectory.standardizedFileURL.path
         let target = (root ?? session.location.exports).appendingPathComponent("peft/iteration-\(iteration)", isDirectory: true)
         var exported: [Exported] = []
         for provider in 1...max(1, session.manifest.effectiveProviderCount) {

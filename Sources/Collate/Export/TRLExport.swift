@@ -28,7 +28,7 @@ public enum TRLExport {
         guard iteration >= 1 else {
             throw TrainingError.invalidConfiguration("iteration \(iteration): DPO data starts at iteration 1")
         }
-        let baseURL = TrainStage.baseModelDirectory(session)
+        let baseURL = session.miftDirectory
         let base = baseURL.standardizedFileURL.path
         var loaded: (model: LlamaModel, tokenizer: Tokenizer)?
         var exported: [Exported] = []

@@ -60,7 +60,7 @@ public struct VLLMServeCommand: Sendable, Equatable {
             warnings += VLLMCompatibility.warnings(config: config).map { "\(name): \($0)" }
         }
         guard !modules.isEmpty else { throw Error.noAdapters(iteration: chosen) }
-        self.init(base: TrainStage.baseModelDirectory(session).standardizedFileURL.path, modules: modules,
+        self.init(base: session.miftDirectory.standardizedFileURL.path, modules: modules,
                   warnings: warnings, notes: notes)
     }
 

@@ -8,7 +8,7 @@ import Testing
 @Suite struct AdapterImportTests {
     func adapterDirectory(_ fixture: StageFixture, in directory: TemporaryDirectory, seed: UInt64 = 9,
                           edit: (inout JSONObject) -> Void = { _ in }) throws -> URL {
-        let model = try LlamaModel(directory: try ModelDirectory(url: TrainStage.baseModelDirectory(fixture.session)))
+        let model = try LlamaModel(directory: try ModelDirectory(url: fixture.session.miftDirectory))
         let url = directory.url.appendingPathComponent("trained", isDirectory: true)
         try StageFixture.trainedAdapter(for: model, seed: seed).save(to: url, baseModel: "HuggingFaceTB/SmolLM2-135M")
         let configURL = url.appendingPathComponent("adapter_config.json")
@@ -28,7 +28,7 @@ import Testing
         #expect(result.directory == ProviderAdapters.directory(fixture.session.location, iteration: 1, provider: 2))
         #expect(result.rank == 2 && result.targets == ["q_proj", "v_proj", "up_proj"])
         #expect(result.notes.first?.hasPrefix("base_model_name_or_path \"HuggingFaceTB/SmolLM2-135M\" is not a local model directory") == true)
-        let model = try LlamaModel(directory: try ModelDirectory(url: TrainStage.baseModelDirectory(fixture.session)))
+        let model = try LlamaModel(directory: try ModelDirectory(url: fixture.session.miftDirectory))
         #expect(try LoRAAdapter(contentsOf: result.directory, for: model).parameters.map(\.value.scalars)
                 == LoRAAdapter(contentsOf: source, for: model).parameters.map(\.value.scalars))
         // Once in place it is not overwritten by accident.
@@ -69,7 +69,7 @@ import Testing
         // A local base whose config says hidden_size 64.
         let otherBase = directory.url.appendingPathComponent("other-base", isDirectory: true)
         try FileManager.default.createDirectory(at: otherBase, withIntermediateDirectories: true)
-        let ours = TrainStage.baseModelDirectory(fixture.session).appendingPathComponent("config.json")
+        let ours = fixture.session.miftDirectory.appendingPathComponent("config.json")
         let text = try String(contentsOf: ours, encoding: .utf8).replacingOccurrences(of: "\"hidden_size\": 32", with: "\"hidden_size\": 64")
         #expect(text.contains("\"hidden_size\": 64"))
         try Data(text.utf8).write(to: otherBase.appendingPathComponent("config.json"))
@@ -77,7 +77,7 @@ import Testing
         #expect(throws: AdapterImport.Error.invalid(file: wrongBase.appendingPathComponent("adapter_config.json").path,
                                                     field: "base_model_name_or_path",
                                                     reason: "\(otherBase.path) has hidden_size 64, the session's base "
-                                                        + "\(TrainStage.baseModelDirectory(fixture.session).path) has 32")) {
+                                                        + "\(fixture.session.miftDirectory.path) has 32")) {
             try AdapterImport.run(session: fixture.session, provider: 1, iteration: 1, from: wrongBase)
         }
         // A rank that the factors do not have: the loader names the tensor and its shape.

@@ -34,7 +34,7 @@ import Testing
 
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let base = TrainStage.baseModelDirectory(session)
+        let base = session.miftDirectory
         let modelDirectory = try ModelDirectory(url: base)
         for item in exported {
             let names = try FileManager.default.contentsOfDirectory(atPath: item.directory.path).sorted()
@@ -89,7 +89,7 @@ import Testing
         defer { out.remove() }
         let exported = try PEFTExport.write(session: fixture.session, iteration: 0, into: out.url)
         #expect(exported.map(\.provider) == [1, 2])
-        let base = TrainStage.baseModelDirectory(fixture.session)
+        let base = fixture.session.miftDirectory
         let model = try LlamaModel(directory: try ModelDirectory(url: base))
         for item in exported {
             #expect(item.directory.path.hasPrefix(out.url.appendingPathComponent("peft/iteration-0").path))
@@ -107,7 +107,7 @@ import Testing
         let fixture = try StageFixture(providers: 2, train: 1, validation: 0, test: 0)
         defer { fixture.remove() }
         let location = fixture.session.location
-        let model = try LlamaModel(directory: try ModelDirectory(url: TrainStage.baseModelDirectory(fixture.session)))
+        let model = try LlamaModel(directory: try ModelDirectory(url: fixture.session.miftDirectory))
         try StageFixture.trainedAdapter(for: model, seed: 5).save(to: ProviderAdapters.directory(location, iteration: 1, provider: 2))
         let command = try VLLMServeCommand(session: fixture.session)
         #expect(command.modules.map(\.path) == [ProviderAdapters.directory(location, iteration: 0, provider: 1).standardizedFileURL.path,
