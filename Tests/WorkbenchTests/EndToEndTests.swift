@@ -88,6 +88,36 @@ import Testing
         try tmux.waitUntilExited()
     }
 
+    /// A newcomer's first open of the bundled demo (a copy of sessions/demo without any
+    /// state) imports it and shows the providers writing rationales within a minute, with no
+    /// key pressed.
+    @Test(.enabled(if: Tmux.executable != nil, "tmux is not installed: the tmux end-to-end test is SKIPPED"))
+    func theFirstOpenOfTheDemoShowsRationalesWithinAMinute() throws {
+        let binary = try requireBinary()
+        let files = FileManager.default
+        let sessions = files.temporaryDirectory
+            .appendingPathComponent("collate-first-open-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+        try? files.removeItem(at: sessions)
+        defer { try? files.removeItem(at: sessions) }
+        let demo = sessions.appendingPathComponent("demo", isDirectory: true)
+        try files.createDirectory(at: demo, withIntermediateDirectories: true)
+        let shipped = Self.repository.appendingPathComponent("sessions/demo", isDirectory: true)
+        for item in ["session.toml", "data", "model"] {
+            try files.copyItem(at: shipped.appendingPathComponent(item), to: demo.appendingPathComponent(item))
+        }
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let started = Date()
+        try tmux.start("\(binary) open demo --sessions-dir \(sessions.path)")
+        // A step of a rationale ("5 * 8 = 40"): questions never hold one.
+        let screen = try tmux.waitFor("a rationale on the first open", timeout: 60) {
+            $0.contains("RP1") && $0.range(of: #"\d+ [-+*/] \d+ = \d+"#, options: .regularExpression) != nil
+        }
+        #expect(Date().timeIntervalSince(started) < 60, "\(screen)")
+        try tmux.send("q")
+        try tmux.waitUntilExited()
+    }
+
     /// What a script sees: a clear message and a non-zero exit, never a crash.
     @Test(.enabled(if: Tmux.executable != nil, "tmux is not installed: the tmux end-to-end test is SKIPPED"))
     func aShippedThemeOpensWithoutANotice() throws {
