@@ -273,8 +273,10 @@ def compare_training(binary, sessions, out, loss):
     collate(binary, sessions, "export", SESSION, "--format", "peft", "--iteration", "1")
     ours_adapter = os.path.join(folder, "exports/peft/iteration-1/provider-1")
     collate(binary, sessions, "export", SESSION)
-    metric_files = sorted(f for f in os.listdir(os.path.join(folder, "exports/metrics")) if f.endswith("-dpo.jsonl"))
-    ours_steps = [json.loads(line) for line in open(os.path.join(folder, "exports/metrics", metric_files[0]))]
+    # The newest DPO run is the `train` just made (the providers stage trained runs of its own before it).
+    metric_files = sorted((f for f in os.listdir(os.path.join(folder, "exports/metrics")) if f.endswith("-dpo.jsonl")),
+                          key=lambda name: int(name.split("-")[1]))
+    ours_steps = [json.loads(line) for line in open(os.path.join(folder, "exports/metrics", metric_files[-1]))]
 
     trl_out = os.path.join(out, f"trl-run-{loss}")
     env = dict(os.environ, TQDM_DISABLE="1", CUDA_VISIBLE_DEVICES="")
