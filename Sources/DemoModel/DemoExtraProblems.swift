@@ -16,25 +16,13 @@ public enum DemoExtraProblems {
 
     /// `count` distinct problems of generator `seed` whose questions are not in `excluded`.
     public static func examples(count: Int, seed: UInt64 = seed, excluding excluded: Set<String>) throws -> [DemoExample] {
-        var seen = excluded
-        var examples: [DemoExample] = []
-        examples.reserveCapacity(count)
-        var index = 0
-        // The question space is far larger than any count asked for; the bound only stops a
-        // generator that has run dry from looping for ever.
-        let attempts = 20 * count + 1000
-        while examples.count < count && index < attempts {
-            if let problem = DemoTaskGenerator.problem(seed: seed, index: index), seen.insert(problem.question).inserted {
-                examples.append(DemoExample(instruction: problem.question, rationale: problem.rationale,
-                                            answer: String(problem.answer)))
-            }
-            index += 1
+        let problems: [DemoProblem]
+        do {
+            problems = try DemoTaskGenerator.distinctProblems(count: count, seed: seed, excluding: excluded)
+        } catch {
+            throw DemoRecipeError("extra problems: \(error) (none may be a question of the session's files)")
         }
-        guard examples.count == count else {
-            throw DemoRecipeError("only \(examples.count) extra problems are distinct from the session's in \(index) draws, "
-                + "\(count) asked for")
-        }
-        return examples
+        return problems.map { DemoExample(instruction: $0.question, rationale: $0.rationale, answer: String($0.answer)) }
     }
 
     /// Every question of the session's data files (train.jsonl, with its validation slice,

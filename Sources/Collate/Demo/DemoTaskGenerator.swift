@@ -45,23 +45,30 @@ public enum DemoTaskGenerator {
     }
 
     public static func generate(train: Int, test: Int, seed: UInt64) throws(GeneratorError) -> Splits {
-        let requested = train + test
-        var seen = Set<String>()
+        let problems = try distinctProblems(count: train + test, seed: seed)
+        return Splits(train: Array(problems[test...]), test: Array(problems[..<test]))
+    }
+
+    /// The first `count` problems of `seed` with distinct questions, none of them in `excluded`.
+    public static func distinctProblems(count: Int, seed: UInt64,
+                                        excluding excluded: Set<String> = []) throws(GeneratorError) -> [DemoProblem] {
+        var seen = excluded
         var problems: [DemoProblem] = []
-        problems.reserveCapacity(requested)
-        // Room for duplicates: the question space is far larger than any count we ask for.
-        let attempts = 20 * requested + 1000
+        problems.reserveCapacity(count)
+        // Room for duplicates: the question space is far larger than any count we ask for; the
+        // bound only stops a generator that has run dry from looping for ever.
+        let attempts = 20 * count + 1000
         var index = 0
-        while problems.count < requested && index < attempts {
+        while problems.count < count && index < attempts {
             if let problem = problem(seed: seed, index: index), seen.insert(problem.question).inserted {
                 problems.append(problem)
             }
             index += 1
         }
-        guard problems.count == requested else {
-            throw .tooFewDistinct(requested: requested, found: problems.count, attempts: index)
+        guard problems.count == count else {
+            throw .tooFewDistinct(requested: count, found: problems.count, attempts: index)
         }
-        return Splits(train: Array(problems[test...]), test: Array(problems[..<test]))
+        return problems
     }
 
     /// The JSONL text of problems, one GSM8K line each, newline-terminated.
