@@ -81,7 +81,7 @@ public enum TRLExport {
             try DPOExportMetadata.encoder().encode(metadata).write(to: temporary.appendingPathComponent(DPOExportMetadata.fileName))
             _ = try PEFTExport.copyAdapter(from: startAdapter, to: temporary.appendingPathComponent(referenceAdapterName),
                                            baseModel: base, provider: provider)
-            try PEFTExport.replaceDirectory(directory, with: temporary)
+            try replaceDirectory(directory, with: temporary)
         } catch {
             try? files.removeItem(at: temporary)
             throw SessionError.io(path: directory.path, reason: "cannot write the TRL export: \(error)")

@@ -18,17 +18,11 @@ public enum ProviderAdapters {
         let parent = target.deletingLastPathComponent()
         let pid = ProcessInfo.processInfo.processIdentifier
         let temporary = parent.appendingPathComponent(".\(target.lastPathComponent).\(pid).tmp", isDirectory: true)
-        let old = parent.appendingPathComponent(".\(target.lastPathComponent).\(pid).old", isDirectory: true)
         do {
             try files.createDirectory(at: parent, withIntermediateDirectories: true)
             try? files.removeItem(at: temporary)
             try adapter.save(to: temporary, baseModel: baseModel)
-            if files.fileExists(atPath: target.path) {
-                try? files.removeItem(at: old)
-                try files.moveItem(at: target, to: old)
-            }
-            try files.moveItem(at: temporary, to: target)
-            try? files.removeItem(at: old)
+            try replaceDirectory(target, with: temporary)
         } catch {
             try? files.removeItem(at: temporary)
             throw TrainingError.io(path: target.path, reason: "cannot save the adapter: \(error)")
