@@ -159,6 +159,9 @@ enum ManifestParser {
     static func readDecoding(_ table: TOMLTableReader) throws(ManifestError) -> DecodingSpec {
         var decoding = DecodingSpec()
         decoding.strategy = try table.choice("strategy", default: decoding.strategy)
+        if table.contains("eval_strategy") {
+            decoding.evalStrategy = try table.choice("eval_strategy", default: decoding.strategy)
+        }
         decoding.temperature = try table.double("temperature", default: decoding.temperature, check: positive)
         decoding.topP = try table.double("top_p", default: decoding.topP) {
             $0 > 0 && $0 <= 1 ? nil : "must be in (0, 1], found \($0)"

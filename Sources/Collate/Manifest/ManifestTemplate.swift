@@ -41,6 +41,7 @@ extension SessionManifest {
             "answer_with_rationale = \(quoted(d.templates.answerWithRationale))  # [I;R] -> A",
             "", "[decoding]",
             "strategy = \(quoted(d.decoding.strategy.rawValue))             # greedy | sample | beam",
+            "# eval_strategy = \"greedy\"      # validation and test splits (default: as strategy)",
             "temperature = \(d.decoding.temperature)",
             "top_p = \(d.decoding.topP)",
             "top_k = \(d.decoding.topK)                      # 0 = off",

@@ -24,7 +24,9 @@ extension SessionManifest {
         if let limit = providerStageLimit { lines.append("max_examples = \(limit)") }
         lines += ["", "[templates]", "answer = \(q(templates.answer))", "rationale = \(q(templates.rationale))",
                   "answer_with_rationale = \(q(templates.answerWithRationale))"]
-        lines += ["", "[decoding]", "strategy = \(q(decoding.strategy.rawValue))", "temperature = \(decoding.temperature)",
+        lines += ["", "[decoding]", "strategy = \(q(decoding.strategy.rawValue))"]
+        if let evalStrategy = decoding.evalStrategy { lines.append("eval_strategy = \(q(evalStrategy.rawValue))") }
+        lines += ["temperature = \(decoding.temperature)",
                   "top_p = \(decoding.topP)", "top_k = \(decoding.topK)", "beams = \(decoding.beams)",
                   "max_new_tokens = \(decoding.maxNewTokens)"]
         lines += ["", "[mift]", "skip = \(miftSkipped)"] + Self.lines(mift)

@@ -102,6 +102,10 @@ public enum DecodingStrategy: String, Sendable, CaseIterable {
 public struct DecodingSpec: Sendable, Equatable {
     /// COLLATE.md default: greedy (the paper used 3-beam search).
     public var strategy: DecodingStrategy = .greedy
+    /// [decoding] eval_strategy: how the validation and test splits are decoded (the provider
+    /// choice and the reported accuracy); nil: as `strategy`. Sampling the training prompts'
+    /// rationales while evaluating greedily keeps the reported numbers deterministic.
+    public var evalStrategy: DecodingStrategy?
     public var temperature = 0.7
     public var topP = 0.9
     /// 0 = no top-k cut.
@@ -110,6 +114,13 @@ public struct DecodingSpec: Sendable, Equatable {
     public var maxNewTokens = 256
 
     public init() {}
+
+    /// The decoding for prompts of `split`: `evalStrategy` (when set) on validation and test.
+    public func forSplit(_ split: DataSplit) -> DecodingSpec {
+        var decoding = self
+        if split != .train, let evalStrategy { decoding.strategy = evalStrategy }
+        return decoding
+    }
 }
 
 /// Optimisation settings shared by MIFT and DPO.

@@ -2,7 +2,8 @@ import Foundation
 import LLM
 
 /// The generate stage (COLLATE.md section 3, step 1): every provider writes one rationale per
-/// prompt from P_IR(I) with the manifest's decoding, stopping at EOS or max_new_tokens.
+/// prompt from P_IR(I) with the manifest's decoding (`eval_strategy` on validation and test),
+/// stopping at EOS or max_new_tokens.
 /// Resumable: a prompt whose rationales are all stored for (iteration, provider) is skipped,
 /// and each prompt's new rows are written in one transaction, so a rerun after a kill
 /// continues where the last committed prompt left off and never duplicates a row.
@@ -57,8 +58,9 @@ public enum GenerateStage {
                 let text = session.manifest.templates.render(.rationale, instruction: prompt.instruction)
                 let ids = try models.model.promptTokenIDs(text, tokenizer: models.tokenizer, promptID: promptID)
                 var rows: [GenerationRecord] = []
+                let splitDecoding = session.manifest.decoding.forSplit(options.split)
                 for provider in missing {
-                    let decoding = models.decoding(candidate: provider, manifest: session.manifest.decoding)
+                    let decoding = models.decoding(candidate: provider, manifest: splitDecoding)
                     let tokens = generate(ids: ids, models: models, provider: models.provider(ofCandidate: provider),
                                           decoding: decoding,
                                           seed: samplingSeed(session.manifest.seeds.sampling, promptID: promptID,

@@ -35,6 +35,7 @@ import Testing
 
     [decoding]
     strategy = "beam"
+    eval_strategy = "greedy"
     temperature = 1
     top_p = 0.95
     top_k = 40
@@ -90,6 +91,8 @@ import Testing
         #expect(m.templates.render(.answerWithRationale, instruction: "2+2?", rationale: "two and two")
                 == "Q: 2+2?\ntwo and two\nA:")
         #expect(m.decoding.strategy == .beam && m.decoding.temperature == 1 && m.decoding.topP == 0.95)
+        #expect(m.decoding.evalStrategy == .greedy && m.decoding.forSplit(.test).strategy == .greedy)
+        #expect(m.decoding.forSplit(.validation).strategy == .greedy && m.decoding.forSplit(.train).strategy == .beam)
         #expect(m.decoding.topK == 40 && m.decoding.beams == 4 && m.decoding.maxNewTokens == 128)
         #expect(m.mift == TrainingSpec(learningRate: 1e-3, epochs: 3, maxSteps: 20, batchSize: 8, checkpointEvery: 10))
         #expect(m.dpo.beta == 0.25 && m.dpo.loss == .ipo)
@@ -108,6 +111,7 @@ import Testing
         #expect(m.splits.testFraction == 0.1)
         #expect(m.dpo.beta == 0.1 && m.dpo.loss == .sigmoid && m.iterations == 2 && m.providerCount == 2)
         #expect(m.decoding.strategy == .greedy && m.splits.validationSize == 500 && m.lora.targets == [.q, .v])
+        #expect(m.decoding.evalStrategy == nil && m.decoding.forSplit(.test) == m.decoding)
     }
 
     @Test(arguments: [

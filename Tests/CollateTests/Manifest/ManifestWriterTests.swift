@@ -15,6 +15,8 @@ import Testing
         edited.templates.answer = "Q:\t{instruction}\nA:\n"
         edited.mift.maxSteps = 12
         edited.dpo.loss = .ipo
+        edited.decoding.strategy = .sample
+        edited.decoding.evalStrategy = .beam
         edited.lora.targets = [.q, .k, .down]
         edited.seeds.pairs = 9
         edited.ablations.noFilter = true

@@ -95,6 +95,44 @@ import Testing
         }
     }
 
+    @Test func trainingPromptsAreSampledAndEvaluationPromptsDecodedByEvalStrategy() throws {
+        let fixture = try StageFixture(providers: 2, train: 3, validation: 2, test: 3, maxNewTokens: 8) {
+            $0.decoding.strategy = .sample
+            $0.decoding.temperature = 1.5
+            $0.decoding.evalStrategy = .greedy
+        }
+        defer { fixture.remove() }
+        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
+        let manifest = fixture.session.manifest
+        var sampledDiffersFromGreedy = false
+        for split in DataSplit.allCases {
+            _ = try GenerateStage.run(session: fixture.session, models: models,
+                                      options: GenerateStage.Options(iteration: 1, split: split))
+            for prompt in try fixture.session.store.prompts(split: split) {
+                let id = try #require(prompt.id)
+                let ids = models.tokenizer.encode(manifest.templates.render(.rationale, instruction: prompt.instruction))
+                for row in try fixture.session.store.generations(promptID: id, iteration: 1) {
+                    let seed = GenerateStage.samplingSeed(manifest.seeds.sampling, promptID: id, iteration: 1,
+                                                          provider: row.provider)
+                    func decoded(_ strategy: LLM.DecodingStrategy) -> String {
+                        let result = models.model.generate(prompt: ids, options: GenerationOptions(maxTokens: 8, strategy: strategy),
+                                                           adapter: "provider-\(row.provider)")
+                        return models.tokenizer.decode(result.tokens, skipSpecialTokens: true)
+                    }
+                    let greedy = decoded(.greedy)
+                    if split == .train {
+                        #expect(row.text == decoded(GenerateStage.strategy(manifest.decoding, seed: seed)))
+                        if row.text != greedy { sampledDiffersFromGreedy = true }
+                    } else {
+                        #expect(row.text == greedy, "\(split) prompt \(id), provider \(row.provider)")
+                    }
+                }
+            }
+        }
+        // Otherwise the train-split check could not tell sampling from greedy.
+        #expect(sampledDiffersFromGreedy)
+    }
+
     @Test func samplingSeedsDependOnPromptIterationAndProvider() {
         let base = GenerateStage.samplingSeed(7, promptID: 1, iteration: 1, provider: 1)
         #expect(base == GenerateStage.samplingSeed(7, promptID: 1, iteration: 1, provider: 1))

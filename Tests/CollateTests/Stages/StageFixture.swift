@@ -29,13 +29,14 @@ struct StageFixture {
 
     /// `train`, `validation`, `test` prompts are taken in order from `questions` (cycled).
     init(providers: Int = 2, withAdapters: Bool = true, train: Int = 3, validation: Int = 2, test: Int = 3,
-         maxNewTokens: Int = 5) throws {
+         maxNewTokens: Int = 5, configure: (inout SessionManifest) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory()
         let location = try SessionLocation(name: "stages", sessionsDirectory: directory.url)
         try FileManager.default.createDirectory(at: location.folder, withIntermediateDirectories: true)
         var manifest = SessionManifest(data: TaskDataSpec(format: .gsm8k, train: "train.jsonl"))
         manifest.providerCount = providers
         manifest.decoding.maxNewTokens = maxNewTokens
+        configure(&manifest)
         let store = try SessionStore(url: location.store)
         session = Session(location: location, manifest: manifest, store: store)
 
