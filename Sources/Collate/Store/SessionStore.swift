@@ -16,8 +16,11 @@ public final class SessionStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let pool = try DatabasePool(path: url.path, configuration: configuration)
-        try StoreMigrations.migrator.migrate(pool)
+        let pool = try MigrationLock.holding(for: url) {
+            let pool = try DatabasePool(path: url.path, configuration: configuration)
+            try StoreMigrations.migrator.migrate(pool)
+            return pool
+        }
         database = pool
     }
 
