@@ -1,7 +1,7 @@
 # The two commands of the README's quick start, and the pieces they are made of.
 SWIFT ?= swift
 PHASE := scripts/phase
-.PHONY: deps build run test test-checked crosscheck bench demo-model clean
+.PHONY: deps build run test test-checked crosscheck bench demo-model demo-loop clean
 
 deps:
 	@$(PHASE) deps scripts/install-deps
@@ -39,6 +39,11 @@ crosscheck:
 demo-model: build
 	@$(PHASE) demo-build .build/release/collate demo build --resume
 	.build/release/collate demo eval
+
+# The runs of README "The loop on the demo": `collate run demo` for three seeds and the three
+# ablations, two at a time, outputs in loop-runs/ (about 35 minutes on two cores).
+demo-loop: build
+	scripts/demo-loop
 
 bench:
 	$(SWIFT) build -c release --product collate-bench
