@@ -64,7 +64,7 @@ struct LabelCommand: ParsableCommand {
         let iteration = try self.iteration ?? opened.store.latestIteration(promptID: prompt) ?? 1
         let written = try opened.store.writeHumanLabel(
             promptID: prompt, iteration: iteration, request: request, note: note,
-            providerCount: opened.manifest.effectiveProviderCount)
+            providerCount: opened.manifest.candidateCount)
         let label = written.label
         let id = label.id.map(String.init) ?? "?"
         if written.unchanged {

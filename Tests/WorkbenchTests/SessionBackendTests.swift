@@ -127,6 +127,22 @@ import TUIKit
         #expect(throws: StoreError.unknownPrompt(999)) { try backend.renderedPrompts(promptID: 999, provider: 1) }
     }
 
+    /// Under the single-provider ablation the one provider writes two candidates per prompt:
+    /// both are columns, and an operator can prefer either.
+    @Test func theSingleProviderAblationShowsEveryCandidateAsAColumn() throws {
+        let fixture = try TemporarySession(singleProvider: true)
+        defer { fixture.remove() }
+        #expect(fixture.session.manifest.effectiveProviderCount == 1 && fixture.session.manifest.candidateCount == 2)
+        let backend = try SessionBackend(session: fixture.session)
+        let snapshot = try backend.loadSession()
+        #expect(snapshot.providers == ["RP1", "RP1/2"])
+        #expect(snapshot.prompts[0].answers.map(\.provider) == [1, 2])
+        try backend.writeHumanLabel(promptID: fixture.trainIDs[0],
+                                    label: PairLabel(action: .chosen, chosenProvider: 2, rejectedProvider: 1))
+        let label = try #require(try fixture.session.store.humanLabel(promptID: fixture.trainIDs[0], iteration: 1))
+        #expect(label.chosenProvider == 2 && label.rejectedProvider == 1)
+    }
+
     @Test func refusesLabelsTheStoreCannotHold() throws {
         let fixture = try TemporarySession()
         defer { fixture.remove() }

@@ -24,7 +24,9 @@ struct TemporarySession {
 
     /// Creates `sessions/NAME` under a new temporary folder; `populate` false leaves the
     /// store empty (the workbench imports it when it opens).
-    init(name: String = "demo", populate: Bool = true) throws {
+    /// `singleProvider`: the single-provider ablation, under which the rationales 1 and 2 are
+    /// two candidates of the one provider.
+    init(name: String = "demo", populate: Bool = true, singleProvider: Bool = false) throws {
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("collate-session-\(UUID().uuidString)", isDirectory: true)
         let location = try SessionLocation(name: name, sessionsDirectory: root.appendingPathComponent("sessions"))
@@ -38,6 +40,7 @@ struct TemporarySession {
         // One validation example out of four (the default 500 needs GSM8K's size).
         let manifest = SessionManifest.defaultText(data: data)
             .replacingOccurrences(of: "validation_size = 500", with: "validation_size = 1")
+            .replacingOccurrences(of: "single_provider = false", with: "single_provider = \(singleProvider)")
         try Data(manifest.utf8).write(to: location.manifest)
         session = try Session.create(location, data: data).session
         trainIDs = []

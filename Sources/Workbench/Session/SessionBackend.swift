@@ -21,8 +21,15 @@ public final class SessionBackend: WorkbenchBackend {
 
     var store: SessionStore { session.store }
 
-    /// Provider names as the paper writes them: RP1...RPS.
-    public var providerNames: [String] { (1...max(1, session.manifest.effectiveProviderCount)).map { "RP\($0)" } }
+    /// A column per rationale written for a prompt, named as the paper names providers:
+    /// RP1...RPS. Under the single-provider ablation the one provider writes several, shown
+    /// as RP1, RP1/2, RP1/3, ... (candidate n of RP1).
+    public var providerNames: [String] {
+        let manifest = session.manifest
+        return (1...max(1, manifest.candidateCount)).map {
+            $0 <= manifest.effectiveProviderCount ? "RP\($0)" : "RP1/\($0)"
+        }
+    }
 
     public func loadSession() throws -> SessionSnapshot {
         let records = try store.prompts()
@@ -86,7 +93,7 @@ public final class SessionBackend: WorkbenchBackend {
             }
         }
         try store.writeHumanLabel(promptID: promptID, iteration: iteration, request: try Self.request(for: label),
-                                  note: label.note, providerCount: session.manifest.effectiveProviderCount, at: when)
+                                  note: label.note, providerCount: session.manifest.candidateCount, at: when)
     }
 
     /// The store's request for a workbench label.
