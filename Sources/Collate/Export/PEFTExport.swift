@@ -50,27 +50,21 @@ public enum PEFTExport {
     }
 
     /// Copies a PEFT directory (config rewritten with `baseModel`, weights byte for byte) into
-    /// `destination`, through a temporary directory renamed into place.
+    /// `destination`, built whole by `buildDirectory`.
     public static func copyAdapter(from source: URL, to destination: URL, baseModel: String, provider: Int) throws -> Exported {
         let configURL = source.appendingPathComponent(LoRAAdapter.configFileName)
         var config = try readConfig(configURL)
         config["base_model_name_or_path"] = .string(baseModel)
         let rank = config["r"]?.intValue ?? 0
         let targets = (config["target_modules"]?.arrayValue ?? []).compactMap(\.stringValue)
-        let files = FileManager.default
-        let parent = destination.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try files.createDirectory(at: parent, withIntermediateDirectories: true)
-            try? files.removeItem(at: temporary)
-            try files.createDirectory(at: temporary, withIntermediateDirectories: true)
-            try Data((JSONWriter.string(.object(config), pretty: true) + "\n").utf8)
-                .write(to: temporary.appendingPathComponent(LoRAAdapter.configFileName))
-            try files.copyItem(at: source.appendingPathComponent(LoRAAdapter.weightsFileName),
-                               to: temporary.appendingPathComponent(LoRAAdapter.weightsFileName))
-            try replaceDirectory(destination, with: temporary)
+            try buildDirectory(destination) { temporary in
+                try Data((JSONWriter.string(.object(config), pretty: true) + "\n").utf8)
+                    .write(to: temporary.appendingPathComponent(LoRAAdapter.configFileName))
+                try FileManager.default.copyItem(at: source.appendingPathComponent(LoRAAdapter.weightsFileName),
+                                                to: temporary.appendingPathComponent(LoRAAdapter.weightsFileName))
+            }
         } catch {
-            try? files.removeItem(at: temporary)
             throw SessionError.io(path: destination.path, reason: "cannot export the adapter: \(error)")
         }
         return Exported(provider: provider, directory: destination, rank: rank, targets: targets,

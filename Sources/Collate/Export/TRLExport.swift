@@ -69,21 +69,16 @@ public enum TRLExport {
 
     static func writeDirectory(_ directory: URL, rows: [PreferenceRow], metadata: DPOExportMetadata,
                                startAdapter: URL, base: String, provider: Int) throws {
-        let files = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".\(directory.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try files.createDirectory(at: parent, withIntermediateDirectories: true)
-            try? files.removeItem(at: temporary)
-            try files.createDirectory(at: temporary, withIntermediateDirectories: true)
-            try Data(try PreferenceExport.jsonLines(rows).utf8).write(to: temporary.appendingPathComponent(trainFileName))
-            try Data(metadata.card().utf8).write(to: temporary.appendingPathComponent("README.md"))
-            try DPOExportMetadata.encoder().encode(metadata).write(to: temporary.appendingPathComponent(DPOExportMetadata.fileName))
-            _ = try PEFTExport.copyAdapter(from: startAdapter, to: temporary.appendingPathComponent(referenceAdapterName),
-                                           baseModel: base, provider: provider)
-            try replaceDirectory(directory, with: temporary)
+            try buildDirectory(directory) { temporary in
+                try Data(try PreferenceExport.jsonLines(rows).utf8).write(to: temporary.appendingPathComponent(trainFileName))
+                try Data(metadata.card().utf8).write(to: temporary.appendingPathComponent("README.md"))
+                try DPOExportMetadata.encoder().encode(metadata)
+                    .write(to: temporary.appendingPathComponent(DPOExportMetadata.fileName))
+                _ = try PEFTExport.copyAdapter(from: startAdapter, to: temporary.appendingPathComponent(referenceAdapterName),
+                                               baseModel: base, provider: provider)
+            }
         } catch {
-            try? files.removeItem(at: temporary)
             throw SessionError.io(path: directory.path, reason: "cannot write the TRL export: \(error)")
         }
     }

@@ -55,18 +55,11 @@ public enum MIFTStage {
         return .trained(outcome, mift: target)
     }
 
-    /// Writes the HF directory beside `target` and renames it into place.
+    /// Writes the HF directory whole (`buildDirectory`).
     static func write(_ model: LlamaModel, tokenizerFrom source: URL, to target: URL) throws {
-        let files = FileManager.default
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp",
-                                    isDirectory: true)
         do {
-            try? files.removeItem(at: temporary)
-            try model.save(to: temporary, dtype: .float32, copyingTokenizerFrom: source)
-            try files.moveItem(at: temporary, to: target)
+            try buildDirectory(target) { try model.save(to: $0, dtype: .float32, copyingTokenizerFrom: source) }
         } catch {
-            try? files.removeItem(at: temporary)
             throw StageError.model(path: target.path, reason: "cannot write M_IFT: \(error)")
         }
     }
