@@ -10,6 +10,9 @@ public struct DPOExportMetadata: Codable, Sendable, Equatable {
     public struct Optimisation: Codable, Sendable, Equatable {
         public var beta: Double
         public var lossType: String
+        /// Weight of TRL's "sft" loss added to `lossType` (loss_type [lossType, "sft"],
+        /// loss_weights [1, sftWeight]); 0: `lossType` alone.
+        public var sftWeight: Double
         public var learningRate: Double
         public var lrSchedulerType: String
         public var warmupRatio: Double
@@ -119,7 +122,7 @@ public struct DPOExportMetadata: Codable, Sendable, Equatable {
             | setting | value |
             |---|---|
             | beta | \(o.beta) |
-            | loss_type | \(o.lossType) |
+            | loss_type | \(o.sftWeight > 0 ? "\(o.lossType), sft (loss_weights 1, \(o.sftWeight))" : o.lossType) |
             | learning_rate | \(o.learningRate) |
             | lr_scheduler_type | \(o.lrSchedulerType) |
             | warmup_ratio | \(o.warmupRatio) |

@@ -90,7 +90,8 @@ public enum TRLExport {
         var sources: [String: Int] = [:]
         for row in rows { sources[row.labelSource.rawValue, default: 0] += 1 }
         let optimisation = DPOExportMetadata.Optimisation(
-            beta: configuration.beta, lossType: configuration.loss.rawValue, learningRate: configuration.learningRate,
+            beta: configuration.beta, lossType: configuration.loss.rawValue,
+            sftWeight: configuration.sftWeight, learningRate: configuration.learningRate,
             lrSchedulerType: configuration.scheduler.rawValue, warmupRatio: configuration.warmupRatio,
             maxGradNorm: configuration.maxGradNorm, weightDecay: configuration.weightDecay,
             adamBeta1: 0.9, adamBeta2: 0.999, adamEpsilon: 1e-8,   // TensorCore AdamW's defaults, as torch's

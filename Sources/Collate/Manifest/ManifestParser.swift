@@ -53,6 +53,7 @@ enum ManifestParser {
         let dpo = try root.table("dpo")
         manifest.dpo.beta = try dpo.double("beta", default: manifest.dpo.beta, check: positive)
         manifest.dpo.loss = try dpo.choice("loss", default: manifest.dpo.loss)
+        manifest.dpo.sftWeight = try dpo.double("sft_weight", default: manifest.dpo.sftWeight, check: nonNegative)
         manifest.dpo.scheduler = try dpo.choice("lr_scheduler", default: manifest.dpo.scheduler)
         manifest.dpo.warmupRatio = try dpo.double("warmup_ratio", default: manifest.dpo.warmupRatio,
                                                   check: fractionBelowOne)

@@ -62,6 +62,7 @@ extension SessionManifest {
             "warmup_ratio = \(d.dpo.warmupRatio)",
             "max_grad_norm = \(d.dpo.maxGradNorm)              # 0 = no clipping",
             "weight_decay = \(d.dpo.weightDecay)",
+            "sft_weight = \(d.dpo.sftWeight)               # > 0: plus w * NLL of the chosen rationales (RPO)",
         ]
         lines += [
             "", "[lora]",

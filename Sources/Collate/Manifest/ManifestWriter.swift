@@ -30,7 +30,10 @@ extension SessionManifest {
                   "top_p = \(decoding.topP)", "top_k = \(decoding.topK)", "beams = \(decoding.beams)",
                   "max_new_tokens = \(decoding.maxNewTokens)"]
         lines += ["", "[mift]", "skip = \(miftSkipped)"] + Self.lines(mift)
-        lines += ["", "[dpo]", "beta = \(dpo.beta)", "loss = \(q(dpo.loss.rawValue))"] + Self.lines(dpo.training)
+        lines += ["", "[dpo]", "beta = \(dpo.beta)", "loss = \(q(dpo.loss.rawValue))", "sft_weight = \(dpo.sftWeight)"]
+        lines += Self.lines(dpo.training)
+        lines += ["lr_scheduler = \(q(dpo.scheduler.rawValue))", "warmup_ratio = \(dpo.warmupRatio)",
+                  "max_grad_norm = \(dpo.maxGradNorm)", "weight_decay = \(dpo.weightDecay)"]
         lines += ["", "[lora]", "rank = \(lora.rank)", "alpha = \(lora.alpha)", "dropout = \(lora.dropout)",
                   "targets = [\(lora.targets.map { q($0.rawValue) }.joined(separator: ", "))]"]
         lines += ["", "[loop]", "iterations = \(iterations)"]

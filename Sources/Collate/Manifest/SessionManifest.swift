@@ -137,6 +137,10 @@ public struct TrainingSpec: Sendable, Equatable {
 public struct DPOSpec: Sendable, Equatable {
     public var beta = 0.1
     public var loss: DPOLossType = .sigmoid
+    /// Weight w of an SFT term added to the loss: w times the mean negative log-likelihood of
+    /// the chosen rationales' tokens (RPO, Pang et al. 2024; TRL 1.16 loss_type [loss, "sft"]
+    /// with loss_weights [1, w]). 0, the default, is plain DPO as COLLATE.md states it.
+    public var sftWeight = 0.0
     /// Our choice (COLLATE.md names none): a usual LoRA DPO learning rate.
     public var training = TrainingSpec(learningRate: 5e-5, epochs: 1, maxSteps: nil, batchSize: 4, checkpointEvery: 50)
     /// The optimiser settings HF Trainer/TRL name the same way, so an export can hand a run to

@@ -39,8 +39,11 @@ public struct DPOBatch: Sendable, Equatable {
 
 /// The loss of a batch with TRL's metrics and the gradient the trainer back-propagates.
 public struct DPOLossResult: Sendable, Equatable {
-    /// Mean of the per-pair losses.
+    /// Mean of the per-pair losses, plus sftWeight * sftLoss when the SFT term is on.
     public let loss: Double
+    /// The SFT term before its weight: the mean negative log-likelihood per chosen token,
+    /// over every chosen token of the batch (TRL's "sft" loss type). 0 when the weight is 0.
+    public let sftLoss: Double
     public let perPairLoss: [Double]
     /// TRL `rewards/chosen`: mean of beta * (logpi - logref) of the chosen completions.
     public let rewardsChosen: Double
@@ -69,11 +72,20 @@ public struct DPOLossResult: Sendable, Equatable {
 /// then dD_i/dpc_i = 1 (1/nc_i for IPO), dD_i/dpr_i = -1 (-1/nr_i for IPO), and the batch mean
 /// divides everything by N. Rewards are beta * (policy - reference) on the summed log-probs for
 /// every loss type, and logps/* the summed log-probs, as TRL 1.16 logs them (FORMATS.md).
+///
+/// With sftWeight w > 0 the loss gains w * (-sum_i pc_i / sum_i nc_i): the chosen rationales'
+/// negative log-likelihood averaged over all their tokens in the batch (RPO; TRL 1.16's loss_type
+/// [type, "sft"] with loss_weights [1, w]), so d/dpc_i gains -w / sum_i nc_i. DPO alone can
+/// lower the chosen rationale's likelihood along with the rejected one's; the SFT term holds
+/// it up.
 public enum DPOLoss {
     public static func compute(
-        _ batch: DPOBatch, beta: Double, type: DPOLossType
+        _ batch: DPOBatch, beta: Double, type: DPOLossType, sftWeight: Double = 0
     ) throws(MethodError) -> DPOLossResult {
-        try validate(batch, beta: beta, averaged: type == .ipo)
+        try validate(batch, beta: beta, averaged: type == .ipo || sftWeight > 0)
+        guard sftWeight.isFinite, sftWeight >= 0 else {
+            throw .invalidInput("sft_weight must be a number >= 0, got \(sftWeight)")
+        }
         let n = batch.count
         let scale = 1.0 / Double(n)
         var losses = [Double](repeating: 0, count: n)
@@ -119,12 +131,19 @@ public enum DPOLoss {
             sumLogpRejected += batch.policyRejected[i]
         }
 
-        let loss = losses.reduce(0, +) * scale
+        var sftLoss = 0.0
+        if sftWeight > 0 {
+            let chosenTokens = Double(batch.chosenTokenCounts.reduce(0, +))
+            sftLoss = -batch.policyChosen.reduce(0, +) / chosenTokens
+            for i in 0..<n { gradChosen[i] -= sftWeight / chosenTokens }
+        }
+        let loss = losses.reduce(0, +) * scale + sftWeight * sftLoss
         guard loss.isFinite else {
             throw .invalidInput("the DPO loss is \(loss) (beta \(beta), \(type.rawValue))")
         }
         return DPOLossResult(
             loss: loss,
+            sftLoss: sftLoss,
             perPairLoss: losses,
             rewardsChosen: sumRewardChosen * scale,
             rewardsRejected: sumRewardRejected * scale,
@@ -146,6 +165,7 @@ public enum DPOLoss {
         x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
     }
 
+    /// `averaged`: the loss divides by token counts (IPO, the SFT term), so none may be 0.
     private static func validate(_ batch: DPOBatch, beta: Double, averaged: Bool) throws(MethodError) {
         guard beta.isFinite, beta > 0 else {
             throw .invalidInput("beta must be a positive number, got \(beta)")
@@ -170,7 +190,7 @@ public enum DPOLoss {
         }
         if averaged {
             if let bad = (batch.chosenTokenCounts + batch.rejectedTokenCounts).first(where: { $0 <= 0 }) {
-                throw .invalidInput("IPO averages over tokens: a token count of \(bad) is not allowed")
+                throw .invalidInput("IPO and the SFT term average over tokens: a token count of \(bad) is not allowed")
             }
         }
     }

@@ -119,7 +119,8 @@ public final class DPOTrainer {
             }
             let result: DPOLossResult
             do {
-                result = try DPOLoss.compute(dpoBatch, beta: configuration.beta, type: configuration.loss)
+                result = try DPOLoss.compute(dpoBatch, beta: configuration.beta, type: configuration.loss,
+                                         sftWeight: configuration.sftWeight)
             } catch {
                 return try fail(runID: runID, step: step, problem: "\(error)", onEvent: onEvent)
             }

@@ -7,6 +7,8 @@ import TensorCore
 public struct DPOTrainingConfiguration: Sendable, Equatable, Codable {
     public var beta: Double
     public var loss: DPOLossType
+    /// Weight of the SFT term on the chosen rationales (`DPOSpec.sftWeight`); 0: plain DPO.
+    public var sftWeight: Double = 0
     /// Peak learning rate of the cosine schedule.
     public var learningRate: Double
     /// Pairs per optimiser step (the last batch of an epoch may be smaller).
@@ -45,6 +47,7 @@ public struct DPOTrainingConfiguration: Sendable, Equatable, Codable {
         self.init(beta: manifest.dpo.beta, loss: manifest.dpo.loss, learningRate: training.learningRate,
                   batchSize: training.batchSize, epochs: training.epochs, maxSteps: training.maxSteps,
                   checkpointEvery: training.checkpointEvery, seed: manifest.seeds.training)
+        sftWeight = manifest.dpo.sftWeight
         scheduler = manifest.dpo.scheduler
         warmupRatio = manifest.dpo.warmupRatio
         maxGradNorm = manifest.dpo.maxGradNorm
@@ -82,6 +85,7 @@ public struct DPOTrainingConfiguration: Sendable, Equatable, Codable {
             if !ok { throw .invalidConfiguration("\(field) = \(value) is out of range") }
         }
         try check(beta.isFinite && beta > 0, "beta", beta)
+        try check(sftWeight.isFinite && sftWeight >= 0, "sft_weight", sftWeight)
         try check(learningRate.isFinite && learningRate > 0, "learning_rate", learningRate)
         try check(batchSize >= 1, "batch_size", batchSize)
         try check(epochs >= 1, "epochs", epochs)

@@ -37,7 +37,7 @@ import Testing
             format: DPOExportMetadata.formatVersion, session: "gsm", iteration: 2, provider: 1, baseModel: "/m",
             referenceAdapter: "reference_adapter", trainFile: "train.jsonl", pairs: 3, labelSources: ["auto": 2, "human": 1],
             labels: .init(trainPrompts: 5, unlabelled: 1, chosen: 2, keptFiltered: 1, filtered: 1, dropped: 0),
-            optimisation: .init(beta: 0.1, lossType: "ipo", learningRate: 5e-5, lrSchedulerType: "cosine", warmupRatio: 0.1,
+            optimisation: .init(beta: 0.1, lossType: "ipo", sftWeight: 0.5, learningRate: 5e-5, lrSchedulerType: "cosine", warmupRatio: 0.1,
                                 maxGradNorm: 1, weightDecay: 0, adamBeta1: 0.9, adamBeta2: 0.999, adamEpsilon: 1e-8,
                                 totalBatchSize: 4, numTrainEpochs: 1, maxSteps: nil, seed: 7),
             lora: .init(r: 8, loraAlpha: 16, loraDropout: 0, targetModules: ["q_proj", "v_proj"]),
@@ -49,7 +49,7 @@ import Testing
         let data = try DPOExportMetadata.encoder().encode(metadata)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let optimisation = try #require(object["optimisation"] as? [String: Any])
-        #expect(Set(optimisation.keys) == ["beta", "loss_type", "learning_rate", "lr_scheduler_type", "warmup_ratio",
+        #expect(Set(optimisation.keys) == ["beta", "loss_type", "sft_weight", "learning_rate", "lr_scheduler_type", "warmup_ratio",
                                            "max_grad_norm", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon",
                                            "total_batch_size", "num_train_epochs", "seed"])  // max_steps absent when unset
         #expect(object["reference_adapter"] as? String == "reference_adapter" && object["base_model"] as? String == "/m")
@@ -62,7 +62,7 @@ import Testing
         #expect(card.hasPrefix("---\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n    path: train.jsonl\n"))
         #expect(card.contains("Label sources of these pairs: auto 2, human 1."))
         #expect(card.contains("2 chosen pairs, 1 kept although filtered,\n  1 filtered out, 0 dropped by a person, 1 without a label."))
-        #expect(card.contains("| loss_type | ipo |"))
+        #expect(card.contains("| loss_type | ipo, sft (loss_weights 1, 0.5) |"))
         #expect(card.contains("`--dataset train.jsonl --prompt_key prompt --chosen_key chosen\n--rejected_key rejected`"))
     }
 

@@ -52,6 +52,7 @@ import Testing
     [dpo]
     beta = 0.25
     loss = "ipo"
+    sft_weight = 0.5
     learning_rate = 2e-5
     epochs = 2
     batch_size = 2
@@ -95,7 +96,7 @@ import Testing
         #expect(m.decoding.forSplit(.validation).strategy == .greedy && m.decoding.forSplit(.train).strategy == .beam)
         #expect(m.decoding.topK == 40 && m.decoding.beams == 4 && m.decoding.maxNewTokens == 128)
         #expect(m.mift == TrainingSpec(learningRate: 1e-3, epochs: 3, maxSteps: 20, batchSize: 8, checkpointEvery: 10))
-        #expect(m.dpo.beta == 0.25 && m.dpo.loss == .ipo)
+        #expect(m.dpo.beta == 0.25 && m.dpo.loss == .ipo && m.dpo.sftWeight == 0.5)
         #expect(m.dpo.training == TrainingSpec(learningRate: 2e-5, epochs: 2, maxSteps: nil, batchSize: 2, checkpointEvery: 5))
         #expect(m.lora.rank == 16 && m.lora.alpha == 32 && m.lora.dropout == 0.05)
         #expect(m.lora.targets == LoRATarget.allCases)
@@ -109,7 +110,7 @@ import Testing
         let m = try SessionManifest.parse("[data]\ntrain = \"train.jsonl\"\n")
         #expect(m == SessionManifest(data: TaskDataSpec(format: .gsm8k, train: "train.jsonl")))
         #expect(m.splits.testFraction == 0.1)
-        #expect(m.dpo.beta == 0.1 && m.dpo.loss == .sigmoid && m.iterations == 2 && m.providerCount == 2)
+        #expect(m.dpo.beta == 0.1 && m.dpo.loss == .sigmoid && m.dpo.sftWeight == 0 && m.iterations == 2 && m.providerCount == 2)
         #expect(m.decoding.strategy == .greedy && m.splits.validationSize == 500 && m.lora.targets == [.q, .v])
         #expect(m.decoding.evalStrategy == nil && m.decoding.forSplit(.test) == m.decoding)
     }
@@ -192,6 +193,7 @@ import Testing
         ("[providers]\ncount = 9\n", "providers.count", 7),
         ("[dpo]\nbeta = 0\n", "dpo.beta", 7),
         ("[dpo]\nloss = \"kto\"\n", "dpo.loss", 7),
+        ("[dpo]\nsft_weight = -1\n", "dpo.sft_weight", 7),
         ("[decoding]\nstrategy = \"nucleus\"\n", "decoding.strategy", 7),
         ("[decoding]\ntop_p = 1.5\n", "decoding.top_p", 7),
         ("[lora]\ntargets = [\"q\", \"lm_head\"]\n", "lora.targets", 7),

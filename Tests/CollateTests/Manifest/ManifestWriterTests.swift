@@ -15,6 +15,11 @@ import Testing
         edited.templates.answer = "Q:\t{instruction}\nA:\n"
         edited.mift.maxSteps = 12
         edited.dpo.loss = .ipo
+        edited.dpo.sftWeight = 0.5
+        edited.dpo.scheduler = .constant
+        edited.dpo.warmupRatio = 0.2
+        edited.dpo.maxGradNorm = 0
+        edited.dpo.weightDecay = 0.01
         edited.decoding.strategy = .sample
         edited.decoding.evalStrategy = .beam
         edited.lora.targets = [.q, .k, .down]

@@ -102,6 +102,39 @@ import Testing
         }
     }
 
+    @Test func sftTermAddsTheChosenTokensMeanNLLMatchingHandComputedValues() throws {
+        // The chosen rationales hold 5 + 2 tokens with summed log-probs -10 and -5: the SFT
+        // term is 15 / 7 nats per token whatever the pairing, and each d/dpc_i gains -w / 7.
+        let plain = try DPOLoss.compute(twoPairs, beta: 0.1, type: .sigmoid)
+        let result = try DPOLoss.compute(twoPairs, beta: 0.1, type: .sigmoid, sftWeight: 0.5)
+        expectClose(result.sftLoss, 15.0 / 7)
+        expectClose(result.loss, 0.6712677647275813 + 0.5 * 15.0 / 7)
+        #expect(result.perPairLoss == plain.perPairLoss)
+        expectClose(result.gradientPolicyChosen[0], -0.04501660026875222 / 2 - 0.5 / 7)
+        expectClose(result.gradientPolicyChosen[1], -0.052497918747894 / 2 - 0.5 / 7)
+        #expect(result.gradientPolicyRejected == plain.gradientPolicyRejected)
+        #expect(result.rewardsMargins == plain.rewardsMargins)
+        #expect(plain.sftLoss == 0)
+    }
+
+    @Test(arguments: DPOLossType.allCases)
+    func gradientWithTheSFTTermMatchesFiniteDifferences(type: DPOLossType) throws {
+        let batch = DPOBatch(
+            policyChosen: [-10.3, -4.1, -20], policyRejected: [-11.7, -6.2, -19],
+            referenceChosen: [-10.9, -4.4, -21], referenceRejected: [-11.2, -5.9, -18.5],
+            chosenTokenCounts: [5, 3, 9], rejectedTokenCounts: [6, 2, 8])
+        let loss = { (b: DPOBatch) throws -> Double in try DPOLoss.compute(b, beta: 0.3, type: type, sftWeight: 0.7).loss }
+        let result = try DPOLoss.compute(batch, beta: 0.3, type: type, sftWeight: 0.7)
+        let epsilon = 1e-6
+        for i in 0..<batch.count {
+            var plus = batch, minus = batch
+            plus.policyChosen[i] += epsilon
+            minus.policyChosen[i] -= epsilon
+            let numeric = try (loss(plus) - loss(minus)) / (2 * epsilon)
+            #expect(abs(numeric - result.gradientPolicyChosen[i]) < 1e-6, "\(type) chosen[\(i)]")
+        }
+    }
+
     @Test func largeMarginsStayFinite() throws {
         let batch = DPOBatch(
             policyChosen: [0], policyRejected: [-1e5], referenceChosen: [-1e5], referenceRejected: [0],
@@ -131,8 +164,12 @@ import Testing
         var zeroTokens = good
         zeroTokens.chosenTokenCounts[0] = 0
         #expect(throws: MethodError.self) { try DPOLoss.compute(zeroTokens, beta: 0.1, type: .ipo) }
-        // Token counts only matter to IPO.
+        #expect(throws: MethodError.self) { try DPOLoss.compute(zeroTokens, beta: 0.1, type: .sigmoid, sftWeight: 1) }
+        // Token counts only matter to IPO and the SFT term.
         #expect(throws: Never.self) { try DPOLoss.compute(zeroTokens, beta: 0.1, type: .sigmoid) }
+        #expect(throws: MethodError.invalidInput("sft_weight must be a number >= 0, got -1.0")) {
+            try DPOLoss.compute(good, beta: 0.1, type: .sigmoid, sftWeight: -1)
+        }
     }
 }
 

@@ -23,6 +23,42 @@ import TensorCore
         #expect((first.gradNorm ?? 0) > 0)
     }
 
+    /// The SFT term through the trainer: at step 1 (policy == reference) the logged loss is
+    /// ln 2 plus w times the chosen rationales' NLL per token, computed here from the policy.
+    @Test func firstStepLossAddsTheWeightedSFTTerm() throws {
+        let setup = try ToyTrainingSetup(pairs: 3)
+        defer { setup.directory.remove() }
+        let before = try freshToyPolicy().referenceLogProbs(setup.pairs)
+        let chosenNLL = -(0..<setup.pairs.count).reduce(0.0) { $0 + Double(before.chosen.value[$1]) } / Double(before.chosenTokenCounts.reduce(0, +))
+        var configuration = ToyTrainingSetup.configuration(steps: 1)
+        configuration.sftWeight = 0.5
+        let outcome = try setup.trainer(freshToyPolicy(), configuration).run()
+        guard case .finished(let runID, 1) = outcome else { Issue.record("\(outcome)"); return }
+        let first = try #require(try setup.store.metrics(runID: runID).first)
+        #expect(chosenNLL > 0)
+        #expect(abs((first.loss ?? .nan) - (log(2.0) + 0.5 * chosenNLL)) < 1e-5, "\(first.loss ?? .nan) vs \(chosenNLL)")
+        #expect(first.rewardsMargins == 0)
+    }
+
+    /// DPO alone may lower the chosen rationales' likelihood with the rejected ones'; the SFT
+    /// term holds it higher: the same steps with w = 1 end with more log-prob on the chosen.
+    @Test func theSFTTermKeepsTheChosenRationalesMoreLikely() throws {
+        func chosenLogpAfterTraining(sftWeight: Double) throws -> Double {
+            let setup = try ToyTrainingSetup()
+            defer { setup.directory.remove() }
+            let policy = freshToyPolicy()
+            var configuration = ToyTrainingSetup.configuration(steps: 12)
+            configuration.epochs = 4
+            configuration.sftWeight = sftWeight
+            _ = try setup.trainer(policy, configuration).run()
+            let after = try policy.referenceLogProbs(setup.pairs)
+            return (0..<setup.pairs.count).reduce(0.0) { $0 + Double(after.chosen.value[$1]) }
+        }
+        let plain = try chosenLogpAfterTraining(sftWeight: 0)
+        let withSFT = try chosenLogpAfterTraining(sftWeight: 1)
+        #expect(withSFT > plain + 0.1, "chosen log-prob sum: \(withSFT) with the SFT term, \(plain) without")
+    }
+
     /// A few steps on the toy policy raise margins and accuracies on the training pairs.
     @Test func aFewStepsRaiseMarginsAndAccuracies() throws {
         let setup = try ToyTrainingSetup()
