@@ -8,7 +8,7 @@ real libraries on a tiny random Llama and a tiny session made with our CLI.
   2. generate / score / pairs / one human label, `collate export --format trl` (reference
      log-probs computed by the export), `collate train` (2 steps, the full set per step,
      constant learning rate, no warm-up, no clipping, no weight decay), `--format peft`; the same
-     for the IPO and hinge losses on copies of the session.
+     for the IPO and hinge losses and the SFT term ([dpo] sft_weight) on copies of the session.
   3. scale/train_dpo.py (the recipe itself) runs TRL's DPOTrainer 2 steps from the exported
      start adapter with the exported reference log-probs. Checks: its token ids equal ours for
      every row; first-step loss = ln 2 within 1e-4; second-step loss and the adapter after two
@@ -221,13 +221,14 @@ def main():
     check(same, "TRL's joint tokenisation of every row equals ours (prompt and completion encoded separately)")
 
     # The other loss types on copies of the session made before training (same pairs, same references).
+    # "sigmoid+sft": [dpo] sft_weight, TRL's loss_type ["sigmoid", "sft"] with loss_weights [1, 0.5].
     variants = {}
-    for loss in ("ipo", "hinge"):
-        variants[loss] = os.path.join(out, f"sessions-{loss}")
-        shutil.copytree(sessions, variants[loss])
-        toml = os.path.join(variants[loss], SESSION, "session.toml")
+    for name, loss, extra in (("ipo", "ipo", ""), ("hinge", "hinge", ""), ("sigmoid+sft", "sigmoid", "\nsft_weight = 0.5")):
+        variants[name] = (loss, os.path.join(out, f"sessions-{name}"))
+        shutil.copytree(sessions, variants[name][1])
+        toml = os.path.join(variants[name][1], SESSION, "session.toml")
         with open(toml) as f:
-            text = f.read().replace('loss = "sigmoid"', f'loss = "{loss}"')
+            text = f.read().replace('loss = "sigmoid"', f'loss = "{loss}"{extra}')
         with open(toml, "w") as f:
             f.write(text)
 
@@ -235,9 +236,9 @@ def main():
     config = json.load(open(os.path.join(ours_adapter, "adapter_config.json")))
     check(config["base_model_name_or_path"] == os.path.realpath(model_dir) or config["base_model_name_or_path"] == model_dir,
           f"peft export base_model_name_or_path = {config['base_model_name_or_path']}")
-    for loss, variant_sessions in variants.items():
+    for name, (loss, variant_sessions) in variants.items():
         collate(binary, variant_sessions, "export", SESSION, "--format", "trl", "--iteration", "1")
-        compare_training(binary, variant_sessions, out, loss)
+        compare_training(binary, variant_sessions, out, name, loss)
 
     compare_peft(binary, sessions, model_dir, ours_adapter, rows, "our trained adapter", tokenizer)
     collate(binary, sessions, "import-adapter", SESSION, "--provider", "1", "--iteration", "1", "--replace",
@@ -263,12 +264,14 @@ def main():
     print("scale cross-check: all equal")
 
 
-def compare_training(binary, sessions, out, loss):
-    """`collate train` 2 steps and scale/train_dpo.py (TRL) 2 steps on the same export: losses and adapters."""
+def compare_training(binary, sessions, out, name, loss=None):
+    """`collate train` 2 steps and scale/train_dpo.py (TRL) 2 steps on the same export: losses and adapters.
+    `name` labels the run (the loss type, or "sigmoid+sft"); `loss` is the export's loss_type (default: name)."""
+    loss = loss or name
     folder = os.path.join(sessions, SESSION)
     export_dir = os.path.join(folder, "exports/trl/iteration-1/provider-1")
     check(json.load(open(os.path.join(export_dir, "collate_export.json")))["optimisation"]["loss_type"] == loss,
-          f"{loss}: the export's collate_export.json carries loss_type {loss}")
+          f"{name}: the export's collate_export.json carries loss_type {loss}")
     collate(binary, sessions, "train", SESSION, "--iteration", "1", "--provider", "1")
     collate(binary, sessions, "export", SESSION, "--format", "peft", "--iteration", "1")
     ours_adapter = os.path.join(folder, "exports/peft/iteration-1/provider-1")
@@ -278,7 +281,7 @@ def compare_training(binary, sessions, out, loss):
                           key=lambda name: int(name.split("-")[1]))
     ours_steps = [json.loads(line) for line in open(os.path.join(folder, "exports/metrics", metric_files[-1]))]
 
-    trl_out = os.path.join(out, f"trl-run-{loss}")
+    trl_out = os.path.join(out, f"trl-run-{name}")
     env = dict(os.environ, TQDM_DISABLE="1", CUDA_VISIBLE_DEVICES="")
     result = subprocess.run([sys.executable, "-W", "ignore", os.path.join(ROOT, "scale/train_dpo.py"), export_dir,
                              "--output-dir", trl_out, "--max-steps", "2"], capture_output=True, text=True, env=env)
@@ -286,37 +289,37 @@ def compare_training(binary, sessions, out, loss):
         raise RuntimeError(f"scale/train_dpo.py failed: {result.stderr[-3000:]}")
     state = json.load(open(os.path.join(trl_out, "trainer_state.json")))
     logged = [e for e in state["log_history"] if "loss" in e and "step" in e]
-    if loss == "sigmoid":
+    if name == "sigmoid":
         trl_logged.extend(logged)
-    check(len(logged) == 2 and len(ours_steps) == 2, f"{loss}: 2 logged steps each (TRL {len(logged)}, ours {len(ours_steps)})")
-    if loss == "sigmoid":
+    check(len(logged) == 2 and len(ours_steps) == 2, f"{name}: 2 logged steps each (TRL {len(logged)}, ours {len(ours_steps)})")
+    if name == "sigmoid":
         check(abs(logged[0]["loss"] - math.log(2)) <= 1e-4,
               f"sigmoid: TRL first-step loss {logged[0]['loss']:.7f} = ln 2 within 1e-4 (ours {ours_steps[0]['loss']:.7f})")
     else:
         check(abs(logged[0]["loss"] - ours_steps[0]["loss"]) <= 1e-3 * max(1, abs(ours_steps[0]["loss"])),
-              f"{loss}: first-step loss TRL {logged[0]['loss']:.7f}, ours {ours_steps[0]['loss']:.7f}")
+              f"{name}: first-step loss TRL {logged[0]['loss']:.7f}, ours {ours_steps[0]['loss']:.7f}")
     diff = abs(logged[1]["loss"] - ours_steps[1]["loss"])
     check(diff <= 1e-3 * max(1, abs(ours_steps[1]["loss"])),
-          f"{loss}: second-step loss TRL {logged[1]['loss']:.7f}, ours {ours_steps[1]['loss']:.7f} (diff {diff:.2e}, "
+          f"{name}: second-step loss TRL {logged[1]['loss']:.7f}, ours {ours_steps[1]['loss']:.7f} (diff {diff:.2e}, "
           f"within 1e-3{' relative' if abs(ours_steps[1]['loss']) > 1 else ''})")
     keys = ("rewards/chosen", "rewards/rejected", "rewards/margins", "logps/chosen", "logps/rejected")
     worst = max(abs(t[k] - o[k]) / max(1, abs(o[k])) for t, o in zip(logged, ours_steps) for k in keys)
-    check(worst <= 1e-3, f"{loss}: {', '.join(keys)} as TRL logs them, both steps (max relative diff {worst:.2e})")
+    check(worst <= 1e-3, f"{name}: {', '.join(keys)} as TRL logs them, both steps (max relative diff {worst:.2e})")
     # Accuracy counts chosen reward > rejected reward strictly: at step 1 the rewards tie at 0 and
     # TRL's are float noise (its policy log-probs vs our stored references, ~1e-7), so only steps
     # with a margin are compared.
     decided = [(t, o) for t, o in zip(logged, ours_steps) if abs(o["rewards/margins"]) > 1e-3]
     check(all(t["rewards/accuracies"] == o["rewards/accuracies"] for t, o in decided) and ours_steps[0]["rewards/accuracies"] == 0,
-          f"{loss}: rewards/accuracies equal where the margin is not a tie ({len(decided)} steps; ours 0 at the tie, "
+          f"{name}: rewards/accuracies equal where the margin is not a tie ({len(decided)} steps; ours 0 at the tie, "
           f"TRL {logged[0]['rewards/accuracies']} from noise)")
     theirs, ours, start = (adapter_tensors(os.path.join(trl_out, "adapter")), adapter_tensors(ours_adapter),
                            adapter_tensors(os.path.join(export_dir, "reference_adapter")))
     if set(theirs) != set(ours):
-        check(False, f"{loss}: adapter tensor names differ: {sorted(set(theirs) ^ set(ours))[:4]}")
+        check(False, f"{name}: adapter tensor names differ: {sorted(set(theirs) ^ set(ours))[:4]}")
     else:
         diff = max((theirs[k] - ours[k]).abs().max().item() for k in ours)
         moved = max((ours[k] - start[k]).abs().max().item() for k in ours)
-        check(diff <= 1e-3, f"{loss}: adapter after 2 steps TRL vs ours max diff {diff:.2e} (<= 1e-3; the steps moved it by {moved:.2e})")
+        check(diff <= 1e-3, f"{name}: adapter after 2 steps TRL vs ours max diff {diff:.2e} (<= 1e-3; the steps moved it by {moved:.2e})")
     return ours_adapter, trl_out
 
 

@@ -66,10 +66,15 @@ def dpo_config(metadata, output_dir, world_size=1, max_steps=None, bf16=False, g
         print(f"warning: {total} pairs per step do not split over {world_size} processes; "
               f"using {max(1, total // world_size)} per process", file=sys.stderr)
     steps = max_steps if max_steps is not None else o.get("max_steps")
+    # [dpo] sft_weight: TRL's "sft" loss (NLL of the chosen completions) beside the DPO loss.
+    losses, weights = [o["loss_type"]], None
+    if o.get("sft_weight", 0) > 0:
+        losses, weights = losses + ["sft"], [1.0, o["sft_weight"]]
     return DPOConfig(
         output_dir=output_dir,
         beta=o["beta"],
-        loss_type=[o["loss_type"]],
+        loss_type=losses,
+        loss_weights=weights,
         learning_rate=o["learning_rate"],
         lr_scheduler_type=scheduler_name(o),
         warmup_steps=o["warmup_ratio"],          # below 1: a ratio of the steps, rounded up (as collate)
