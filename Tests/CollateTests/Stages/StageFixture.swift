@@ -72,7 +72,7 @@ struct StageFixture {
 
     /// A LoRA adapter with non-zero B, so the provider differs from M_IFT.
     static func trainedAdapter(for model: LlamaModel, seed: UInt64) -> LoRAAdapter {
-        var adapter = LoRAAdapter(for: model, configuration: LoRAConfiguration(rank: 2, alpha: 4, targets: [.q, .v, .up]),
+        let adapter = LoRAAdapter(for: model, configuration: LoRAConfiguration(rank: 2, alpha: 4, targets: [.q, .v, .up]),
                                   seed: seed)
         var rng = SeededRandom(seed: seed + 1)
         for index in adapter.layers.indices {
