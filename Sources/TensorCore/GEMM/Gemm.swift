@@ -88,13 +88,17 @@ private func gemvParts(m: Int, n: Int, k: Int, threads: Int) -> Int {
 /// Multiply-adds from which a matrix-vector product is shared between threads
 /// (`COLLATE_GEMV_SPLIT` overrides it, for measuring). A matrix that sits in cache does not
 /// gain: 1x576x1536 repeated (collate-bench gemm) ran at 23 GFLOP/s on one thread and 9.8
-/// split over two. A decode step streams every weight from memory, where a second core
-/// adds bandwidth (12-15 GB/s for one core, 22-28 for two here).
+/// split over two. But a decode step streams every weight from memory, where a second core
+/// adds bandwidth (12-15 GB/s for one core, 22-28 for two here): on a quiet machine the
+/// SmolLM2-135M-shaped greedy decode (collate-bench model --only decode) ran at 1.69-1.71x
+/// torch with only the 49152x576 head split (8M), 2.21x splitting from 400k and 2.14x from
+/// 100k. 2^18 splits the MLP (885k) and q/o (332k) matrices of that shape and leaves the
+/// demo model's (at most 45k) on one thread, where a hand-off costs more than it saves.
 let gemvSplitMultiplyAdds: Int = {
     if let text = ProcessInfo.processInfo.environment["COLLATE_GEMV_SPLIT"], let value = Int(text), value > 0 {
         return value
     }
-    return 1 << 23
+    return 1 << 18
 }()
 
 /// A one-row or one-column GEMM as matrix-vector products, split over the output vector.
