@@ -9,6 +9,12 @@ import Testing
         referenceChosen: [-11, -5], referenceRejected: [-11, -5],
         chosenTokenCounts: [5, 2], rejectedTokenCounts: [4, 2])
 
+    /// Three pairs with unequal lengths and no special values, for the finite differences.
+    let threePairs = DPOBatch(
+        policyChosen: [-10.3, -4.1, -20], policyRejected: [-11.7, -6.2, -19],
+        referenceChosen: [-10.9, -4.4, -21], referenceRejected: [-11.2, -5.9, -18.5],
+        chosenTokenCounts: [5, 3, 9], rejectedTokenCounts: [6, 2, 8])
+
     @Test func sigmoidMatchesHandComputedValues() throws {
         let result = try DPOLoss.compute(twoPairs, beta: 0.1, type: .sigmoid)
         // log(1 + e^-0.2) = 0.5981388693815918, log(1 + e^0.1) = 0.744396660073571
@@ -79,10 +85,7 @@ import Testing
 
     @Test(arguments: DPOLossType.allCases)
     func gradientMatchesFiniteDifferences(type: DPOLossType) throws {
-        let batch = DPOBatch(
-            policyChosen: [-10.3, -4.1, -20], policyRejected: [-11.7, -6.2, -19],
-            referenceChosen: [-10.9, -4.4, -21], referenceRejected: [-11.2, -5.9, -18.5],
-            chosenTokenCounts: [5, 3, 9], rejectedTokenCounts: [6, 2, 8])
+        let batch = threePairs
         let result = try DPOLoss.compute(batch, beta: 0.3, type: type)
         let epsilon = 1e-6
         for i in 0..<batch.count {
@@ -119,10 +122,7 @@ import Testing
 
     @Test(arguments: DPOLossType.allCases)
     func gradientWithTheSFTTermMatchesFiniteDifferences(type: DPOLossType) throws {
-        let batch = DPOBatch(
-            policyChosen: [-10.3, -4.1, -20], policyRejected: [-11.7, -6.2, -19],
-            referenceChosen: [-10.9, -4.4, -21], referenceRejected: [-11.2, -5.9, -18.5],
-            chosenTokenCounts: [5, 3, 9], rejectedTokenCounts: [6, 2, 8])
+        let batch = threePairs
         let loss = { (b: DPOBatch) throws -> Double in try DPOLoss.compute(b, beta: 0.3, type: type, sftWeight: 0.7).loss }
         let result = try DPOLoss.compute(batch, beta: 0.3, type: type, sftWeight: 0.7)
         let epsilon = 1e-6

@@ -29,7 +29,7 @@ import TensorCore
         let setup = try ToyTrainingSetup(pairs: 3)
         defer { setup.directory.remove() }
         let before = try freshToyPolicy().referenceLogProbs(setup.pairs)
-        let chosenNLL = -(0..<setup.pairs.count).reduce(0.0) { $0 + Double(before.chosen.value[$1]) } / Double(before.chosenTokenCounts.reduce(0, +))
+        let chosenNLL = -chosenLogpSum(before, pairs: setup.pairs.count) / Double(before.chosenTokenCounts.reduce(0, +))
         var configuration = ToyTrainingSetup.configuration(steps: 1)
         configuration.sftWeight = 0.5
         let outcome = try setup.trainer(freshToyPolicy(), configuration).run()
@@ -51,8 +51,7 @@ import TensorCore
             configuration.epochs = 4
             configuration.sftWeight = sftWeight
             _ = try setup.trainer(policy, configuration).run()
-            let after = try policy.referenceLogProbs(setup.pairs)
-            return (0..<setup.pairs.count).reduce(0.0) { $0 + Double(after.chosen.value[$1]) }
+            return chosenLogpSum(try policy.referenceLogProbs(setup.pairs), pairs: setup.pairs.count)
         }
         let plain = try chosenLogpAfterTraining(sftWeight: 0)
         let withSFT = try chosenLogpAfterTraining(sftWeight: 1)
@@ -182,4 +181,9 @@ import TensorCore
         #expect(bitwiseEqualWeights(reloaded, whole))
         #expect(try interrupted.store.metrics(runID: 1).count == 6)
     }
+}
+
+/// Sum of the chosen completions' summed log-probs over the first `pairs` pairs.
+private func chosenLogpSum(_ logprobs: PairLogProbs, pairs: Int) -> Double {
+    (0..<pairs).reduce(0.0) { $0 + Double(logprobs.chosen.value[$1]) }
 }
