@@ -67,6 +67,8 @@ enum ManifestParser {
 
         let loop = try root.table("loop")
         manifest.iterations = try loop.int("iterations", default: manifest.iterations, in: 1...1000)
+        manifest.rationalesPerProvider = try loop.int("rationales_per_provider", default: manifest.rationalesPerProvider,
+                                                      in: 1...16)
         try loop.finish()
 
         let seeds = try root.table("seeds")

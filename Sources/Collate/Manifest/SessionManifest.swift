@@ -23,6 +23,10 @@ public struct SessionManifest: Sendable, Equatable {
     public var lora = LoRASpec()
     /// K, the number of loop iterations ([loop] iterations).
     public var iterations = 2
+    /// N, the rationales each provider writes per training prompt in the loop ([loop]
+    /// rationales_per_provider, 1...16). COLLATE's is 1; more give best-vs-worst more candidates
+    /// to choose among, so more prompts have a right and a wrong rationale and pass the filter.
+    public var rationalesPerProvider = 1
     public var seeds = SeedSpec()
     public var ablations = AblationSpec()
 
@@ -36,11 +40,34 @@ public struct SessionManifest: Sendable, Equatable {
     public var effectiveProviderCount: Int { ablations.singleProvider ? 1 : providerCount }
 
     /// Rationales written per training prompt in the loop, numbered 1...n in the `provider`
-    /// column of generations, scores and labels. Normally one per provider (n = S). Under the
-    /// single-provider ablation a pair still needs two rationales, so the one provider writes
-    /// [providers] count of them (at least 2): candidate 1 with [decoding], the others sampled
-    /// ([decoding] temperature, top_p, top_k), and pairs are formed among them.
-    public var candidateCount: Int { ablations.singleProvider ? max(providerCount, 2) : providerCount }
+    /// column of generations, scores and labels: N (`rationalesPerProvider`) per provider, so
+    /// n = S x N. Under the single-provider ablation a pair still needs two rationales, so the
+    /// one provider writes max([providers] count, 2) x N of them. Candidates 1...S are each
+    /// provider's first rationale, decoded as [decoding] says; candidate c > S is another
+    /// rationale of provider `provider(ofCandidate: c)`, always sampled ([decoding]
+    /// temperature, top_p, top_k), since a second greedy decoding would repeat the first.
+    public var candidateCount: Int {
+        (ablations.singleProvider ? max(providerCount, 2) : providerCount) * rationalesPerProvider
+    }
+
+    /// The provider that writes candidate `candidate` (1...candidateCount): candidates cycle
+    /// through the providers (with S = 2: 1, 2, 1, 2, ...); every one is provider 1's under the
+    /// single-provider ablation.
+    public func provider(ofCandidate candidate: Int) -> Int {
+        Self.provider(ofCandidate: candidate, providers: effectiveProviderCount)
+    }
+
+    static func provider(ofCandidate candidate: Int, providers: Int) -> Int {
+        (candidate - 1) % max(providers, 1) + 1
+    }
+
+    /// The column name of candidate `candidate`, as the paper names providers: RP1...RPS for
+    /// the first rationale of each, "RP2/3" for provider 2's third.
+    public func candidateName(_ candidate: Int) -> String {
+        let providers = effectiveProviderCount
+        guard candidate > providers else { return "RP\(candidate)" }
+        return "RP\(provider(ofCandidate: candidate))/\((candidate - 1) / providers + 1)"
+    }
 }
 
 public enum TaskDataFormat: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
-/// One provider's rationale for a prompt with its answer score l_s. Providers are numbered
-/// from 1 (provider 0 is never a candidate: it names the no-rationale baseline in the store).
+/// One rationale for a prompt with its answer score l_s. `provider` is its candidate number,
+/// from 1 (one per provider, more with [loop] rationales_per_provider: `SessionManifest.candidateCount`;
+/// 0 is never a candidate: it names the no-rationale baseline in the store).
 public struct ScoredCandidate: Sendable, Equatable {
     public let provider: Int
     public let score: Double
@@ -41,7 +42,7 @@ public struct PairingRules: Sendable, Equatable {
 ///
 /// Ties, a deterministic rule: chosen is the highest score, ties going to the LOWEST provider
 /// number; rejected is the lowest score, ties going to the HIGHEST provider number. So with
-/// two or more candidates chosen and rejected are always different providers, and a table of
+/// two or more candidates chosen and rejected are always different candidates, and a table of
 /// equal scores yields (first, last), which the filter then drops (l_chosen > l_rejected fails).
 /// The candidates' order in the input never matters.
 public enum PairSelection {

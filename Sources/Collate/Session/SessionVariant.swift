@@ -1,7 +1,7 @@
 import Foundation
 
 /// A variant of a session: a session of its own in `<session>/variants/<name>/` whose manifest
-/// is the original's with a few settings changed (seeds, ablations) and its model and data
+/// is the original's with a few settings changed (seeds, ablations, rationales per provider) and its model and data
 /// paths pointing at the original's files. Everything a variant computes (store, mift/,
 /// adapters/, exports/) is its own, so several seeds and ablations of one session run side by
 /// side, and resume, without editing a file. Every command reaches a variant as a session:
@@ -16,10 +16,13 @@ public enum SessionVariant {
         public var randomPairs = false
         public var noFilter = false
         public var noProviderDistinction = false
+        /// Sets [loop] rationales_per_provider.
+        public var rationalesPerProvider: Int?
 
         public init(seed: UInt64? = nil, singleProvider: Bool = false, randomPairs: Bool = false, noFilter: Bool = false,
-                    noProviderDistinction: Bool = false) {
+                    noProviderDistinction: Bool = false, rationalesPerProvider: Int? = nil) {
             self.seed = seed
+            self.rationalesPerProvider = rationalesPerProvider
             self.singleProvider = singleProvider
             self.randomPairs = randomPairs
             self.noFilter = noFilter
@@ -35,6 +38,7 @@ public enum SessionVariant {
             if randomPairs { parts.append("random-pairs") }
             if noFilter { parts.append("no-filter") }
             if noProviderDistinction { parts.append("no-provider-distinction") }
+            if let rationalesPerProvider { parts.append("\(rationalesPerProvider)-per-provider") }
             return parts.isEmpty ? "base" : parts.joined(separator: "-")
         }
 
@@ -48,6 +52,7 @@ public enum SessionVariant {
             if randomPairs { manifest.ablations.randomPairs = true }
             if noFilter { manifest.ablations.noFilter = true }
             if noProviderDistinction { manifest.ablations.noProviderDistinction = true }
+            if let rationalesPerProvider { manifest.rationalesPerProvider = rationalesPerProvider }
         }
     }
 

@@ -3,7 +3,8 @@ import LLM
 
 /// The generate stage (COLLATE.md section 3, step 1): every provider writes one rationale per
 /// prompt from P_IR(I) with the manifest's decoding (`eval_strategy` on validation and test),
-/// stopping at EOS or max_new_tokens.
+/// stopping at EOS or max_new_tokens; on training prompts, [loop] rationales_per_provider > 1
+/// (or the single-provider ablation) adds further sampled candidates to pair among.
 /// Resumable: a prompt whose rationales are all stored for (iteration, provider) is skipped,
 /// and each prompt's new rows are written in one transaction, so a rerun after a kill
 /// continues where the last committed prompt left off and never duplicates a row.
@@ -13,8 +14,8 @@ public enum GenerateStage {
         public var split: DataSplit
         /// Only the first `limit` prompts of the split (by id).
         public var limit: Int?
-        /// Which rationales to write per prompt (nil: every candidate of the models; the eval
-        /// stage asks for the providers only).
+        /// Which rationales to write per prompt (nil: every candidate of the models on the
+        /// training split, one per provider on validation and test, which are never paired).
         public var candidates: [Int]?
 
         public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil, candidates: [Int]? = nil) {
@@ -51,7 +52,8 @@ public enum GenerateStage {
         for prompt in prompts {
             guard let promptID = prompt.id else { continue }
             let stored = Set(try session.store.generations(promptID: promptID, iteration: options.iteration).map(\.provider))
-            let missing = (options.candidates ?? Array(models.candidates)).filter { !stored.contains($0) }
+            let wanted = options.candidates ?? Array(options.split == .train ? models.candidates : models.providers)
+            let missing = wanted.filter { !stored.contains($0) }
             if missing.isEmpty {
                 report.skipped += 1
             } else {

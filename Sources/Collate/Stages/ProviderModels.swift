@@ -22,7 +22,8 @@ public struct ProviderModels: Sendable {
     public let adapterDirectories: [Int: URL]
     public let providerCount: Int
 
-    /// Rationales per prompt (`SessionManifest.candidateCount`): S, or more under single_provider.
+    /// Rationales per training prompt (`SessionManifest.candidateCount`): S x [loop]
+    /// rationales_per_provider, and at least two under single_provider.
     public var candidateCount: Int { max(providerCount, candidatesPerPrompt) }
     var candidatesPerPrompt = 0
 
@@ -31,12 +32,14 @@ public struct ProviderModels: Sendable {
 
     public func adapterName(provider: Int) -> String? { adapterNames[provider] }
 
-    /// The provider that writes candidate `candidate`: itself, or provider 1 for the extra
-    /// candidates of the single-provider ablation.
-    public func provider(ofCandidate candidate: Int) -> Int { candidate > providerCount ? 1 : candidate }
+    /// The provider that writes candidate `candidate` (`SessionManifest.provider(ofCandidate:)`):
+    /// candidates cycle through the providers.
+    public func provider(ofCandidate candidate: Int) -> Int {
+        SessionManifest.provider(ofCandidate: candidate, providers: providerCount)
+    }
 
-    /// How candidate `candidate` is decoded: the manifest's way, except the single-provider
-    /// ablation's extra candidates, which are sampled (greedy would repeat candidate 1).
+    /// How candidate `candidate` is decoded: the manifest's way for each provider's first
+    /// rationale; the others are sampled (a second greedy or beam decoding would repeat it).
     public func decoding(candidate: Int, manifest: DecodingSpec) -> DecodingSpec {
         var decoding = manifest
         if candidate > providerCount { decoding.strategy = .sample }

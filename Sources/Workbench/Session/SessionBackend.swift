@@ -22,13 +22,11 @@ public final class SessionBackend: WorkbenchBackend {
     var store: SessionStore { session.store }
 
     /// A column per rationale written for a prompt, named as the paper names providers:
-    /// RP1...RPS. Under the single-provider ablation the one provider writes several, shown
-    /// as RP1, RP1/2, RP1/3, ... (candidate n of RP1).
+    /// RP1...RPS, then each provider's further rationales as RP1/2, RP2/2, ... (the second of
+    /// RP1, of RP2; `SessionManifest.candidateName`).
     public var providerNames: [String] {
         let manifest = session.manifest
-        return (1...max(1, manifest.candidateCount)).map {
-            $0 <= manifest.effectiveProviderCount ? "RP\($0)" : "RP1/\($0)"
-        }
+        return (1...max(1, manifest.candidateCount)).map(manifest.candidateName)
     }
 
     public func loadSession() throws -> SessionSnapshot {

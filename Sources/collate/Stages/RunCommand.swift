@@ -52,14 +52,22 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Variant: the no-provider-distinction ablation.")
     var noProviderDistinction = false
 
+    @Option(help: ArgumentHelp("Variant: [loop] rationales_per_provider set to N (1-16): each provider writes N "
+        + "rationales per training prompt, all but the first sampled.", valueName: "N"))
+    var rationalesPerProvider: Int?
+
     func validate() throws {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if let rationalesPerProvider, !(1...16).contains(rationalesPerProvider) {
+            throw ValidationError("--rationales-per-provider must be 1 to 16, got \(rationalesPerProvider)")
+        }
     }
 
     func run() throws {
         let base = try Session.open(try session.location())
         let overrides = SessionVariant.Overrides(seed: seed, singleProvider: singleProvider, randomPairs: randomPairs,
-                                                 noFilter: noFilter, noProviderDistinction: noProviderDistinction)
+                                                 noFilter: noFilter, noProviderDistinction: noProviderDistinction,
+                                                 rationalesPerProvider: rationalesPerProvider)
         var opened = base
         if variant != nil || !overrides.isEmpty {
             opened = try SessionVariant.open(base: base, name: variant ?? overrides.suggestedName, overrides: overrides)

@@ -206,6 +206,8 @@ import Testing
         ("[splits]\ntest_fraction = 1.0\n", "splits.test_fraction", 7),
         ("[seeds]\ntraining = -1\n", "seeds.training", 7),
         ("[loop]\niterations = 0\n", "loop.iterations", 7),
+        ("[loop]\nrationales_per_provider = 0\n", "loop.rationales_per_provider", 7),
+        ("[loop]\nrationales_per_provider = 17\n", "loop.rationales_per_provider", 7),
     ])
     func invalidValues(section: String, keyPath: String, line: Int) throws {
         let text = "model = \"m\"\n\n[data]\ntrain = \"x\"\n\n" + section

@@ -24,6 +24,7 @@ import Testing
         edited.decoding.evalStrategy = .beam
         edited.lora.targets = [.q, .k, .down]
         edited.seeds.pairs = 9
+        edited.rationalesPerProvider = 3
         edited.ablations.noFilter = true
         edited.providerStageLimit = 3
         #expect(try SessionManifest.parse(edited.text()) == edited)
@@ -50,5 +51,31 @@ import Testing
         #expect(throws: SessionError.self) {
             try SessionVariant.open(base: base, name: "seed3-no-filter", overrides: SessionVariant.Overrides(seed: 4))
         }
+        let more = SessionVariant.Overrides(seed: 1, rationalesPerProvider: 3)
+        #expect(more.suggestedName == "seed1-3-per-provider")
+        let moreVariant = try SessionVariant.open(base: base, name: more.suggestedName, overrides: more)
+        #expect(moreVariant.manifest.rationalesPerProvider == 3 && moreVariant.manifest.candidateCount == 6)
+        #expect(base.manifest.rationalesPerProvider == 1)
+    }
+
+    /// Candidates cycle through the providers: with S = 2 and N = 3, candidates 1-6 are written
+    /// by providers 1, 2, 1, 2, 1, 2; under single_provider every one is provider 1's.
+    @Test func candidatesCycleThroughTheProvidersAndAreNamedByProviderAndNumber() {
+        var manifest = SessionManifest(data: TaskDataSpec(format: .gsm8k, train: "t.jsonl"))
+        #expect(manifest.candidateCount == 2 && manifest.providerCount == 2)
+        #expect((1...2).map(manifest.candidateName) == ["RP1", "RP2"])
+        manifest.rationalesPerProvider = 3
+        #expect(manifest.candidateCount == 6)
+        #expect((1...6).map(manifest.provider(ofCandidate:)) == [1, 2, 1, 2, 1, 2])
+        #expect((1...6).map(manifest.candidateName) == ["RP1", "RP2", "RP1/2", "RP2/2", "RP1/3", "RP2/3"])
+        manifest.providerCount = 3
+        manifest.rationalesPerProvider = 2
+        #expect((1...6).map(manifest.provider(ofCandidate:)) == [1, 2, 3, 1, 2, 3])
+        #expect(manifest.candidateName(6) == "RP3/2")
+        manifest.providerCount = 2
+        manifest.ablations.singleProvider = true
+        #expect(manifest.candidateCount == 4)
+        #expect((1...4).map(manifest.provider(ofCandidate:)) == [1, 1, 1, 1])
+        #expect((1...4).map(manifest.candidateName) == ["RP1", "RP1/2", "RP1/3", "RP1/4"])
     }
 }

@@ -141,4 +141,48 @@ import Testing
                      GenerateStage.samplingSeed(7, promptID: 1, iteration: 1, provider: 2),
                      GenerateStage.samplingSeed(8, promptID: 1, iteration: 1, provider: 1)]).count == 5)
     }
+
+    /// N = 3 rationales per provider: each training prompt gets S x N = 6 candidates; 1 and 2
+    /// are the providers' greedy rationales, candidate c > 2 is provider (c-1) % 2 + 1's, sampled
+    /// with candidate c's seed. Evaluation prompts still get one rationale per provider.
+    @Test func furtherRationalesPerProviderAreSampledByTheProviderTheyCycleTo() throws {
+        let fixture = try StageFixture(providers: 2, train: 2, validation: 1, test: 1, maxNewTokens: 8) {
+            $0.rationalesPerProvider = 3
+            $0.decoding.temperature = 1.5
+        }
+        defer { fixture.remove() }
+        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
+        #expect(models.candidates == 1...6 && models.providers == 1...2)
+        let manifest = fixture.session.manifest
+        var sampledDiffersFromGreedy = false
+        for split in [DataSplit.train, .test] {
+            _ = try GenerateStage.run(session: fixture.session, models: models, options: GenerateStage.Options(iteration: 1, split: split))
+            for prompt in try fixture.session.store.prompts(split: split) {
+                let id = try #require(prompt.id)
+                let rows = try fixture.session.store.generations(promptID: id, iteration: 1)
+                #expect(rows.map(\.provider) == (split == .train ? Array(1...6) : [1, 2]))
+                let ids = models.tokenizer.encode(manifest.templates.render(.rationale, instruction: prompt.instruction))
+                for row in rows {
+                    let provider = (row.provider - 1) % 2 + 1
+                    func decoded(_ strategy: LLM.DecodingStrategy) -> String {
+                        let result = models.model.generate(prompt: ids, options: GenerationOptions(maxTokens: 8, strategy: strategy),
+                                                           adapter: "provider-\(provider)")
+                        return models.tokenizer.decode(result.tokens, skipSpecialTokens: true)
+                    }
+                    let greedy = decoded(.greedy)
+                    if row.provider <= 2 {
+                        #expect(row.text == greedy, "\(split) prompt \(id), candidate \(row.provider)")
+                    } else {
+                        var sampled = manifest.decoding
+                        sampled.strategy = .sample
+                        let seed = GenerateStage.samplingSeed(manifest.seeds.sampling, promptID: id, iteration: 1,
+                                                              provider: row.provider)
+                        #expect(row.text == decoded(GenerateStage.strategy(sampled, seed: seed)))
+                        if row.text != greedy { sampledDiffersFromGreedy = true }
+                    }
+                }
+            }
+        }
+        #expect(sampledDiffersFromGreedy)
+    }
 }

@@ -76,6 +76,22 @@ import Testing
         #expect(rows[1]?.first?.chosen == "r1.2" && rows[1]?.first?.rejected == "r1.1")
     }
 
+    /// N = 2 rationales per provider: best versus worst over all four candidates, which may
+    /// be two rationales of one provider (here provider 1's second beats provider 1's first).
+    @Test func pairsAreFormedOverEveryRationaleOfEveryProvider() throws {
+        let (directory, session) = try session { $0.rationalesPerProvider = 2 }
+        defer { directory.remove() }
+        #expect(session.manifest.candidateCount == 4)
+        for (candidate, logprob) in [(3, Float(-0.1)), (4, -0.7)] {
+            try Fixtures.score(session.store, prompt: 1, iteration: 1, provider: candidate, logprobs: [logprob])
+        }
+        // Prompt 2's two scores are paired as they stand (and filtered: l_0 beats both).
+        #expect(try PairsStage.run(session: session, iteration: 1) == PairsStage.Report(kept: 1, filtered: 1, notScored: 2))
+        let label = try #require(try session.store.effectiveLabel(promptID: 1, iteration: 1))
+        #expect(label.action == .chosen && label.chosenProvider == 3 && label.rejectedProvider == 1)
+        #expect(abs((label.scoreChosen ?? 0) - exp(-0.1)) < 1e-6 && abs((label.scoreRejected ?? 0) - exp(-1)) < 1e-6)
+    }
+
     /// Random pairs: the direction is drawn, not read off the scores. On prompt 1 (l_1 < l_2)
     /// some seeds draw (chosen 1, rejected 2), which the filter then drops and no_filter keeps.
     @Test func randomPairsDrawTheDirectionAndTheFilterStillJudgesIt() throws {
