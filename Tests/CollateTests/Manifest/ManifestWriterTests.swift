@@ -30,6 +30,30 @@ import Testing
         #expect(try SessionManifest.parse(edited.text()) == edited)
     }
 
+    /// The writer and `collate init`'s template are written separately; a key the template
+    /// has and the writer lacks is a setting a variant silently resets to its default (four
+    /// [dpo] keys once were).
+    @Test func theWriterWritesEveryKeyTheTemplateHas() throws {
+        let data = TaskDataSpec(format: .jsonl, train: "t.jsonl", test: "u.jsonl", fields: FieldMapping(
+            instruction: "q", answer: "a", rationale: "r", options: "o"))
+        func keys(_ text: String) -> Set<String> {
+            var section = ""
+            var found = Set<String>()
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("[") {
+                    section = String(line.dropFirst().prefix { $0 != "]" }) + "."
+                } else if let equals = line.firstIndex(of: "="), line.first?.isLetter == true {
+                    found.insert(section + line[..<equals].trimmingCharacters(in: .whitespaces))
+                }
+            }
+            return found
+        }
+        let template = keys(SessionManifest.defaultText(data: data))
+        let written = keys(SessionManifest(data: data).text())
+        #expect(template.count > 40)
+        #expect(template.subtracting(written).isEmpty, "the writer lacks \(template.subtracting(written).sorted())")
+    }
+
     @Test func aVariantIsASessionBesideItsOriginalWithTheOverridesApplied() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
