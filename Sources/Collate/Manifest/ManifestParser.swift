@@ -68,7 +68,7 @@ enum ManifestParser {
         let loop = try root.table("loop")
         manifest.iterations = try loop.int("iterations", default: manifest.iterations, in: 1...1000)
         manifest.rationalesPerProvider = try loop.int("rationales_per_provider", default: manifest.rationalesPerProvider,
-                                                      in: 1...16)
+                                                      in: 1...SessionManifest.maxCandidates)
         try loop.finish()
 
         let seeds = try root.table("seeds")
@@ -83,6 +83,11 @@ enum ManifestParser {
         manifest.ablations.noFilter = try ablations.bool("no_filter", default: false)
         manifest.ablations.noProviderDistinction = try ablations.bool("no_provider_distinction", default: false)
         try ablations.finish()
+        guard manifest.candidateCount <= SessionManifest.maxCandidates else {
+            throw loop.error("rationales_per_provider", .invalidValue(
+                "gives \(manifest.candidateCount) rationales per prompt (providers x this); at most "
+                    + "\(SessionManifest.maxCandidates), the columns the Compare screen can label"))
+        }
 
         try root.finish()
         return manifest

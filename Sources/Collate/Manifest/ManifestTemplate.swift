@@ -71,7 +71,7 @@ extension SessionManifest {
             "dropout = \(d.lora.dropout)",
             "targets = [\(d.lora.targets.map { quoted($0.rawValue) }.joined(separator: ", "))]         # of q, k, v, o, gate, up, down",
             "", "[loop]", "iterations = \(d.iterations)                 # K",
-            "rationales_per_provider = \(d.rationalesPerProvider)    # per training prompt; > 1: the others sampled, more candidates to pair",
+            "rationales_per_provider = \(d.rationalesPerProvider)    # per training prompt (S x N <= 8); > 1: the others sampled, more to pair",
             "", "[seeds]",
             "training = \(d.seeds.training)",
             "sampling = \(d.seeds.sampling)",

@@ -24,7 +24,7 @@ public struct SessionManifest: Sendable, Equatable {
     /// K, the number of loop iterations ([loop] iterations).
     public var iterations = 2
     /// N, the rationales each provider writes per training prompt in the loop ([loop]
-    /// rationales_per_provider, 1...16). COLLATE's is 1; more give best-vs-worst more candidates
+    /// rationales_per_provider; S x N at most `maxCandidates`). COLLATE's is 1; more give best-vs-worst more candidates
     /// to choose among, so more prompts have a right and a wrong rationale and pass the filter.
     public var rationalesPerProvider = 1
     public var seeds = SeedSpec()
@@ -38,6 +38,9 @@ public struct SessionManifest: Sendable, Equatable {
 
     /// S as the loop uses it: 1 under the single-provider ablation, else [providers] count.
     public var effectiveProviderCount: Int { ablations.singleProvider ? 1 : providerCount }
+
+    /// The most rationales per prompt (`candidateCount`): the Compare screen labels columns 1-8.
+    public static let maxCandidates = 8
 
     /// Rationales written per training prompt in the loop, numbered 1...n in the `provider`
     /// column of generations, scores and labels: N (`rationalesPerProvider`) per provider, so

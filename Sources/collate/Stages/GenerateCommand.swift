@@ -10,8 +10,9 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             Provider s of iteration I is M_IFT (mift/, else the manifest's model) with the adapter \
             adapters/iteration-<I-1>/provider-<s>/; before the providers stage wrote iteration-0 \
-            adapters, every provider is M_IFT itself. Resumable: prompts already generated for \
-            (iteration, provider) are skipped.
+            adapters, every provider is M_IFT itself. On training prompts each provider writes \
+            [loop] rationales_per_provider rationales (all but the first sampled). Resumable: \
+            prompts already generated for (iteration, provider) are skipped.
             """)
 
     @OptionGroup var session: SessionOptions

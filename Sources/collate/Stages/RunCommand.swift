@@ -52,14 +52,15 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Variant: the no-provider-distinction ablation.")
     var noProviderDistinction = false
 
-    @Option(help: ArgumentHelp("Variant: [loop] rationales_per_provider set to N (1-16): each provider writes N "
+    @Option(help: ArgumentHelp("Variant: [loop] rationales_per_provider set to N (S x N at most 8): each provider writes N "
         + "rationales per training prompt, all but the first sampled.", valueName: "N"))
     var rationalesPerProvider: Int?
 
     func validate() throws {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
-        if let rationalesPerProvider, !(1...16).contains(rationalesPerProvider) {
-            throw ValidationError("--rationales-per-provider must be 1 to 16, got \(rationalesPerProvider)")
+        if let rationalesPerProvider, !(1...SessionManifest.maxCandidates).contains(rationalesPerProvider) {
+            throw ValidationError("--rationales-per-provider must be 1 to \(SessionManifest.maxCandidates), "
+                + "got \(rationalesPerProvider)")
         }
     }
 
