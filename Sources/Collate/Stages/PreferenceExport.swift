@@ -34,7 +34,8 @@ public struct PreferenceRow: Encodable, Sendable, Equatable {
 /// Which pairs each provider trains on in an iteration, as TRL JSONL (COLLATE.md section 3,
 /// step 5): the effective label of every training prompt that trains (chosen or kept-filtered),
 /// given to the provider whose partition holds the prompt (`ProviderPartition` over all training
-/// prompts with seeds.pairs; everyone gets everything under no_provider_distinction).
+/// prompts with seeds.pairs; in iteration 0 the providers stage's subsets; everyone gets
+/// everything under no_provider_distinction).
 public enum PreferenceExport {
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
         case missingRationale(promptID: Int64, provider: Int, iteration: Int)
@@ -49,9 +50,12 @@ public enum PreferenceExport {
 
     public static func rows(session: Session, iteration: Int) throws -> [Int: [PreferenceRow]] {
         let manifest = session.manifest
+        // Iteration 0 is the providers stage, whose subsets are of the rationale-bearing prompts
+        // only: partitioning every training prompt would deal some pairs to another provider.
+        let stageTwoSubsets = iteration == 0 ? try ProvidersStage.subsets(session: session) : nil
         return try session.store.read { db in
             let trainIDs = try Int64.fetchAll(db, sql: "SELECT id FROM prompt WHERE split = 'train' ORDER BY id")
-            let partition = try ProviderPartition.assign(
+            let partition = try stageTwoSubsets ?? ProviderPartition.assign(
                 promptIDs: trainIDs, providerCount: manifest.effectiveProviderCount, seed: manifest.seeds.pairs,
                 distinct: !manifest.ablations.noProviderDistinction)
             let labels = try SessionStore.effectiveLabels(db, iteration: iteration)

@@ -97,4 +97,23 @@ import Testing
         #expect(report.providers.map(\.generated) == [6, 0] && report.providers.map(\.pairs) == [6, 6])
         #expect(try Set(session.store.generations(iteration: 0).map(\.provider)) == [1])
     }
+
+    /// Training prompts without a gold rationale are in no provider's stage-2 subset; the
+    /// iteration-0 pairs each provider is exported with (and trained on) are still its subset's.
+    @Test func iterationZeroPairsFollowTheSubsetsOfTheRationaleBearingPrompts() throws {
+        let (fixture, session) = try Self.fixture(train: 8)
+        defer { fixture.remove() }
+        try session.store.write { db in
+            try db.execute(sql: "UPDATE prompt SET goldRationale = NULL WHERE id IN (2, 5)")
+        }
+        let subsets = try ProvidersStage.subsets(session: session)
+        #expect(subsets.values.flatMap { $0 }.sorted() == [1, 3, 4, 6, 7, 8])
+        _ = try ProvidersStage.run(session: session, maxSteps: 1)
+        let rows = try PreferenceExport.rows(session: session, iteration: 0)
+        for provider in 1...2 {
+            #expect(rows[provider]?.map(\.promptID) == subsets[provider], "provider \(provider)")
+            #expect(try SessionPreferencePairs.pairs(session: session, iteration: 0, provider: provider).map(\.promptID)
+                == subsets[provider])
+        }
+    }
 }
