@@ -7,7 +7,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "The bundled demo session: its task data and its model.",
-        subcommands: [DemoDataCommand.self, DemoBuildCommand.self, DemoEvalCommand.self])
+        subcommands: [DemoDataCommand.self, DemoBuildCommand.self, DemoEvalCommand.self, DemoSlipsCommand.self])
 }
 
 struct DemoDataCommand: ParsableCommand {
