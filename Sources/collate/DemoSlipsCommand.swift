@@ -18,19 +18,14 @@ struct DemoSlipsCommand: ParsableCommand {
     @Argument(help: "Sessions to pool (names under the sessions directory).")
     var names: [String]
 
-    @Option(name: .customLong("sessions-dir"), help: ArgumentHelp(
-        "Directory holding the sessions (default: $\(SessionLocation.environmentVariable), else ./sessions).",
-        valueName: "dir"))
-    var sessionsDirectory: String?
+    @OptionGroup var sessionsDirectory: SessionsDirectoryOption
 
     func validate() throws {
         guard !names.isEmpty else { throw ValidationError("name at least one session") }
     }
 
     func run() throws {
-        let directory = SessionLocation.sessionsDirectory(
-            option: sessionsDirectory, environment: ProcessInfo.processInfo.environment,
-            currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let directory = sessionsDirectory.url()
         var pooled: [Int: ArithmeticSlips.Tally] = [:]
         for name in names {
             let session = try Session.open(try SessionLocation(name: name, sessionsDirectory: directory))

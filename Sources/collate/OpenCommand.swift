@@ -25,10 +25,7 @@ struct OpenCommand: ParsableCommand {
     @Argument(help: "The session's name: its folder under the sessions directory.")
     var name: String = "demo"
 
-    @Option(name: .customLong("sessions-dir"), help: ArgumentHelp(
-        "Directory holding the sessions (default: $\(SessionLocation.environmentVariable), else ./sessions).",
-        valueName: "dir"))
-    var sessionsDirectory: String?
+    @OptionGroup var sessionsDirectory: SessionsDirectoryOption
 
     @Option(help: ArgumentHelp(
         "Colour theme: a NAME.theme file of the themes/ folder (dark, light, high-contrast); "
@@ -53,8 +50,7 @@ struct OpenCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let directory = SessionLocation.sessionsDirectory(
-            option: sessionsDirectory, environment: environment, currentDirectory: cwd)
+        let directory = sessionsDirectory.url()
         let location = try SessionLocation(name: name, sessionsDirectory: directory)
         let session = try Session.open(location)
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {

@@ -13,7 +13,10 @@ struct StatusCommand: ParsableCommand {
         let opened = try Session.open(try session.location())
         let status = try opened.store.status()
         print("session \(opened.location.name) (\(opened.location.folder.path))")
-        print("providers: \(opened.manifest.effectiveProviderCount), iterations planned: \(opened.manifest.iterations)")
+        let manifest = opened.manifest
+        let perPrompt = manifest.candidateCount > manifest.effectiveProviderCount
+            ? ", \(manifest.candidateCount) rationales per training prompt" : ""
+        print("providers: \(manifest.effectiveProviderCount)\(perPrompt), iterations planned: \(manifest.iterations)")
         let splits = DataSplit.allCases.map { "\(status.promptsPerSplit[$0, default: 0]) \($0.rawValue)" }
         print("prompts: \(splits.joined(separator: ", ")) "
             + "(\(status.trainWithGoldRationale) train with a gold rationale)")
