@@ -62,6 +62,21 @@ import TUIKit
         expectSnapshot(try show(app, terminal, keys: keys("E")), named: "eval-\(size)")
     }
 
+    /// With more rationales than providers per prompt (RP1/2 is provider 1's second), the
+    /// Compare screen has a column per rationale but accuracy is per provider: the Eval table
+    /// has a column for each provider of its rows only.
+    @Test func evalColumnsAreTheProvidersNotEveryRationale() throws {
+        var session = Fixture.session()
+        session.providers = ["RP1", "RP2", "RP1/2", "RP2/2"]
+        session.evalRows = [EvalRow(iteration: 0, direct: 0.05, providers: [0.734, 0.712], selected: 0.734, oracle: 0.75)]
+        let terminal = MemoryTerminal(size: Size(width: 100, height: 24))
+        let app = try WorkbenchApp(backend: MemoryBackend(session: session), terminal: terminal, themes: ThemeLibrary(),
+                                   clock: { fixedNow })
+        let screen = try show(app, terminal, keys: keys("E")).joined(separator: "\n")
+        #expect(screen.contains("RP2") && screen.contains("73.4%") && screen.contains("71.2%"))
+        #expect(!screen.contains("RP1/2") && !screen.contains("RP2/2"), "\(screen)")
+    }
+
     @Test(arguments: sizes) func helpAndPalette(size: Size) throws {
         let (app, terminal, _) = try app(size: size)
         expectSnapshot(try show(app, terminal, keys: keys("?")), named: "help-\(size)")

@@ -8,7 +8,10 @@ enum EvalView {
         let block = Block(title: "Test accuracy per iteration" + (state.jobs[.eval]?.phase == .running ? " · evaluating" : ""))
         buffer.render(block, in: rows[0])
         let inner = block.inner(rows[0])
-        let providerNames = state.session.providers.enumerated().map { index, name in
+        // Accuracy is per provider; the session's names may go on to further rationales of
+        // each (RP1/2, ...), which have no column here.
+        let providerCount = state.session.evalRows.map(\.providers.count).max() ?? 0
+        let providerNames = state.session.providers.prefix(providerCount).enumerated().map { index, name in
             state.blind ? "provider \(index + 1)" : name
         }
         var columns = [TableColumn("iter", width: .fixed(5), alignRight: true), TableColumn("I -> A", width: .min(7), alignRight: true)]
