@@ -106,7 +106,9 @@ public struct DPOExportMetadata: Codable, Sendable, Equatable {
             the extra columns `prompt_id`, `chosen_provider`, `rejected_provider`, `score_chosen`,
             `score_rejected`, `label_source` and TRL's precomputed reference log-probs
             `ref_chosen_logps` / `ref_rejected_logps` (this provider's adapter at the start of the
-            iteration, `\(referenceAdapter)/`, over the base `\(baseModel)`).
+            iteration, `\(referenceAdapter)/`, over the base `\(baseModel)`). A rationale's number is
+            its column on the workbench's Compare screen: 1 to S for each provider's first rationale,
+            then the further ones of `[loop] rationales_per_provider` (S + 1 is provider 1's second).
 
             ## How it was made
 
