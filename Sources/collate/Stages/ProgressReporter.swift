@@ -6,6 +6,8 @@ import Glibc
 
 /// Progress of a long stage on stderr: on a terminal, one bar redrawn in place with the rate
 /// and ETA; otherwise (a log, a pipe) a plain line every tenth of the way and at the end.
+/// Prompts an earlier run completed are skipped silently: a stage that finds everything done
+/// says so in one line, not ten lines at 0 prompts/s.
 final class ProgressReporter {
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var started: Date?
@@ -27,6 +29,12 @@ final class ProgressReporter {
         let remaining = progress.total - progress.done
         let eta = rate > 0 ? Self.duration(Double(remaining) / rate) : "--"
         let finished = progress.done == progress.total
+        if progress.worked == 0 {
+            guard finished, progress.total > 0 else { return }
+            let line = "\(key): \(progress.done)/\(progress.total) \(unit), done in an earlier run\n"
+            FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line).utf8))
+            return
+        }
         if isTerminal {
             guard finished || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
             lastDraw = Date()
