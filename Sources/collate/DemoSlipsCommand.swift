@@ -34,9 +34,14 @@ struct DemoSlipsCommand: ParsableCommand {
             }
         }
         guard !pooled.isEmpty else {
-            throw ValidationError("no evaluated test rationales in \(names.joined(separator: ", ")): run `collate run` first")
+            throw NothingEvaluated(description: "no evaluated test rationales in \(names.joined(separator: ", ")) "
+                + "(run `collate run` or `collate eval` first)")
         }
         print(Self.table(pooled))
+    }
+
+    struct NothingEvaluated: Error, CustomStringConvertible {
+        let description: String
     }
 
     static func table(_ tallies: [Int: ArithmeticSlips.Tally]) -> String {
