@@ -53,3 +53,22 @@ enum Fixtures {
             answerScore: try AnswerScore(tokenLogprobs: logprobs), tokenLogprobs: logprobs))
     }
 }
+
+/// A command-line program of this package (built beside the test bundle) run to its end.
+enum ChildProcess {
+    /// Its exit status and everything it wrote to stdout and stderr, interleaved.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws
+        -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}

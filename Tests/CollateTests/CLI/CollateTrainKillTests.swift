@@ -24,11 +24,8 @@ import Darwin
     }
 
     func runToEnd(_ arguments: [String], sessions: URL) throws -> (status: Int32, output: String) {
-        let (process, pipe) = process(arguments, sessions: sessions)
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try ChildProcess.run(LabelSurvivesKillTests.executable, arguments,
+                             environment: Self.environment.merging([SessionLocation.environmentVariable: sessions.path]) { $1 })
     }
 
     @Test func killedTrainSavesTheSameAdapterAsAnUninterruptedOne() throws {

@@ -15,17 +15,7 @@ import Darwin
     }
 
     func run(_ arguments: [String], sessions: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = [SessionLocation.environmentVariable: sessions.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try ChildProcess.run(Self.executable, arguments, environment: [SessionLocation.environmentVariable: sessions.path])
     }
 
     @Test func aLabelShownAsSavedSurvivesKill9() throws {

@@ -6,18 +6,12 @@ import Testing
 /// terminal: one line per tenth of the way, or one line saying it was done before).
 @Suite struct ProgressLinesTests {
     func generate(_ session: Session) throws -> String {
-        let process = Process()
-        process.executableURL = LabelSurvivesKillTests.executable
-        process.arguments = ["generate", "tiny", "--iteration", "1", "--sessions-dir", session.location.sessionsDirectory.path]
-        process.environment = ["COLLATE_THREADS": "1"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: output, as: UTF8.self)
+        let run = try ChildProcess.run(
+            LabelSurvivesKillTests.executable,
+            ["generate", "tiny", "--iteration", "1", "--sessions-dir", session.location.sessionsDirectory.path],
+            environment: ["COLLATE_THREADS": "1"])
+        #expect(run.status == 0, "\(run.output)")
+        return run.output
     }
 
     @Test func aStageDoneInAnEarlierRunSaysSoInOneLine() throws {

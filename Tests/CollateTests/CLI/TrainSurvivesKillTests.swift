@@ -24,17 +24,7 @@ import Darwin
 
     /// Runs to the end; the output.
     func runToEnd(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = Self.threads
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try ChildProcess.run(Self.executable, arguments, environment: Self.threads)
     }
 
     /// Starts the harness, reads until `line` appears, sends `signal`; what it printed.

@@ -97,17 +97,8 @@ extension LlamaTrainingTests {
         defer { directory.remove() }
         let session = try TinyLlama.session(in: directory)
         func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.environment = [SessionLocation.environmentVariable: session.location.sessionsDirectory.path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+            try ChildProcess.run(executable, arguments,
+                                 environment: [SessionLocation.environmentVariable: session.location.sessionsDirectory.path])
         }
         let refused = try run(["train", "tiny", "--provider", "1"])
         #expect(refused.status != 0 && refused.output.contains("no adapter from iteration 0"), "\(refused.output)")
