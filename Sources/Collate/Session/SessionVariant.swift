@@ -81,14 +81,17 @@ public enum SessionVariant {
             }
             return try Session.open(location)
         }
+        let header = ["Variant \"\(name)\" of session \(base.location.name) (\(base.location.folder.path)),",
+                      "written by `collate run`. Everything it computes stays in this folder."]
+        let text = manifest.text(header: header)
+        // Overrides the manifest refuses (too many rationales per prompt, say) leave no folder.
+        _ = try SessionManifest.parse(text, file: location.manifest.path)
         do {
             try FileManager.default.createDirectory(at: location.folder, withIntermediateDirectories: true)
         } catch {
             throw SessionError.io(path: location.folder.path, reason: error.localizedDescription)
         }
-        let header = ["Variant \"\(name)\" of session \(base.location.name) (\(base.location.folder.path)),",
-                      "written by `collate run`. Everything it computes stays in this folder."]
-        try Session.writeAtomically(Data(manifest.text(header: header).utf8), to: location.manifest)
+        try Session.writeAtomically(Data(text.utf8), to: location.manifest)
         return try Session.open(location)
     }
 }

@@ -80,6 +80,14 @@ import Testing
         let moreVariant = try SessionVariant.open(base: base, name: more.suggestedName, overrides: more)
         #expect(moreVariant.manifest.rationalesPerProvider == 3 && moreVariant.manifest.candidateCount == 6)
         #expect(base.manifest.rationalesPerProvider == 1)
+        // 2 providers x 5 rationales is more than the 8 a prompt may have: an error, and no folder.
+        let tooMany = SessionVariant.Overrides(rationalesPerProvider: 5)
+        let refused = #expect(throws: ManifestError.self) {
+            try SessionVariant.open(base: base, name: tooMany.suggestedName, overrides: tooMany)
+        }
+        #expect(refused?.keyPath == "loop.rationales_per_provider")
+        #expect(!FileManager.default.fileExists(
+            atPath: SessionVariant.directory(of: location).appendingPathComponent(tooMany.suggestedName).path))
     }
 
     /// Candidates cycle through the providers: with S = 2 and N = 3, candidates 1-6 are written
