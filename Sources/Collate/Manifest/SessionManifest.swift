@@ -24,8 +24,9 @@ public struct SessionManifest: Sendable, Equatable {
     /// K, the number of loop iterations ([loop] iterations).
     public var iterations = 2
     /// N, the rationales each provider writes per training prompt in the loop ([loop]
-    /// rationales_per_provider; S x N at most `maxCandidates`). COLLATE's is 1; more give best-vs-worst more candidates
-    /// to choose among, so more prompts have a right and a wrong rationale and pass the filter.
+    /// rationales_per_provider; S x N at most `maxCandidates`). COLLATE's is 1; more give
+    /// best-vs-worst more candidates to choose among, so more prompts have a right and a wrong
+    /// rationale and pass the filter.
     public var rationalesPerProvider = 1
     public var seeds = SeedSpec()
     public var ablations = AblationSpec()
@@ -51,6 +52,12 @@ public struct SessionManifest: Sendable, Equatable {
     /// temperature, top_p, top_k), since a second greedy decoding would repeat the first.
     public var candidateCount: Int {
         (ablations.singleProvider ? max(providerCount, 2) : providerCount) * rationalesPerProvider
+    }
+
+    /// The candidates a prompt of `split` gets: all of them on training prompts, which are
+    /// paired; one per provider on validation and test, which are only evaluated.
+    public func candidates(for split: DataSplit) -> ClosedRange<Int> {
+        1...(split == .train ? candidateCount : effectiveProviderCount)
     }
 
     /// The provider that writes candidate `candidate` (1...candidateCount): candidates cycle

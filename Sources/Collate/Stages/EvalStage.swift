@@ -60,8 +60,7 @@ public enum EvalStage {
         for split in splits {
             _ = try GenerateStage.run(
                 session: session, models: models,
-                options: GenerateStage.Options(iteration: options.iteration, split: split, limit: options.limit,
-                                               candidates: Array(models.providers)),
+                options: GenerateStage.Options(iteration: options.iteration, split: split, limit: options.limit),
                 onProgress: onProgress, onToken: onToken)
             _ = try ScoreStage.run(
                 session: session, mift: models.model, tokenizer: models.tokenizer,

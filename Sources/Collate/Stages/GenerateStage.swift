@@ -14,8 +14,7 @@ public enum GenerateStage {
         public var split: DataSplit
         /// Only the first `limit` prompts of the split (by id).
         public var limit: Int?
-        /// Which rationales to write per prompt (nil: every candidate of the models on the
-        /// training split, one per provider on validation and test, which are never paired).
+        /// Which rationales to write per prompt (nil: `SessionManifest.candidates(for:)` the split).
         public var candidates: [Int]?
 
         public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil, candidates: [Int]? = nil) {
@@ -49,10 +48,10 @@ public enum GenerateStage {
         var report = Report(prompts: prompts.count)
         var progress = StageProgress(stage: "generate", split: options.split, done: 0, total: prompts.count, worked: 0)
         onProgress(progress)
+        let wanted = options.candidates ?? Array(session.manifest.candidates(for: options.split))
         for prompt in prompts {
             guard let promptID = prompt.id else { continue }
             let stored = Set(try session.store.generations(promptID: promptID, iteration: options.iteration).map(\.provider))
-            let wanted = options.candidates ?? Array(options.split == .train ? models.candidates : models.providers)
             let missing = wanted.filter { !stored.contains($0) }
             if missing.isEmpty {
                 report.skipped += 1

@@ -22,13 +22,7 @@ public struct ProviderModels: Sendable {
     public let adapterDirectories: [Int: URL]
     public let providerCount: Int
 
-    /// Rationales per training prompt (`SessionManifest.candidateCount`): S x [loop]
-    /// rationales_per_provider, and at least two under single_provider.
-    public var candidateCount: Int { max(providerCount, candidatesPerPrompt) }
-    var candidatesPerPrompt = 0
-
     public var providers: ClosedRange<Int> { 1...providerCount }
-    public var candidates: ClosedRange<Int> { 1...candidateCount }
 
     public func adapterName(provider: Int) -> String? { adapterNames[provider] }
 
@@ -92,7 +86,6 @@ public struct ProviderModels: Sendable {
         let (directory, base, tokenizer) = try loadMIFT(session: session)
         var model = base
         let count = session.manifest.effectiveProviderCount
-        let candidates = session.manifest.candidateCount
         let adapterIteration = iteration - 1
         let directories = (1...count).map { adapterDirectory(session.location, iteration: adapterIteration, provider: $0) }
         let present = directories.map {
@@ -101,7 +94,7 @@ public struct ProviderModels: Sendable {
         // Before the providers stage every provider is M_IFT; once any adapter exists, all must.
         if adapterIteration == 0 && !present.contains(true) {
             return ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: [:],
-                                  adapterDirectories: [:], providerCount: count, candidatesPerPrompt: candidates)
+                                  adapterDirectories: [:], providerCount: count)
         }
         var names: [Int: String] = [:]
         var loaded: [Int: URL] = [:]
@@ -120,7 +113,7 @@ public struct ProviderModels: Sendable {
             loaded[provider] = adapterURL
         }
         return ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: names,
-                              adapterDirectories: loaded, providerCount: count, candidatesPerPrompt: candidates)
+                              adapterDirectories: loaded, providerCount: count)
     }
 }
 

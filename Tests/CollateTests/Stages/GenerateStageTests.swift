@@ -152,7 +152,7 @@ import Testing
         }
         defer { fixture.remove() }
         let models = try ProviderModels.load(session: fixture.session, iteration: 1)
-        #expect(models.candidates == 1...6 && models.providers == 1...2)
+        #expect(fixture.session.manifest.candidates(for: .train) == 1...6 && models.providers == 1...2)
         let manifest = fixture.session.manifest
         var sampledDiffersFromGreedy = false
         for split in [DataSplit.train, .test] {
