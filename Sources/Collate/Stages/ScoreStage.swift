@@ -56,7 +56,7 @@ public enum ScoreStage {
                            onProgress: (StageProgress) -> Void = { _ in }) throws -> Report {
         var prompts = try session.store.prompts(split: options.split)
         if let limit = options.limit { prompts = Array(prompts.prefix(max(limit, 0))) }
-        let providerCount = session.manifest.candidateCount
+        let providerCount = session.manifest.candidates(for: options.split).count
         var report = Report(prompts: prompts.count)
         var progress = StageProgress(stage: "score", split: options.split, done: 0, total: prompts.count, worked: 0)
         onProgress(progress)

@@ -105,6 +105,21 @@ import Testing
         #expect(try fixture.session.store.scores(promptID: 2, iteration: 1).map(\.provider) == [0, 1])
     }
 
+    /// With two rationales per provider a test prompt still gets one per provider (it is only
+    /// evaluated), so its two rationales are complete, not two missing.
+    @Test func evaluationPromptsAreCompleteWithOneRationalePerProvider() throws {
+        let fixture = try StageFixture(providers: 2, train: 1, validation: 1, test: 2, maxNewTokens: 4) {
+            $0.rationalesPerProvider = 2
+        }
+        defer { fixture.remove() }
+        let models = try ProviderModels.load(session: fixture.session, iteration: 1)
+        _ = try GenerateStage.run(session: fixture.session, models: models, options: GenerateStage.Options(iteration: 1, split: .test))
+        let mift = try ProviderModels.loadMIFT(session: fixture.session)
+        let report = try ScoreStage.run(session: fixture.session, mift: mift.model, tokenizer: mift.tokenizer,
+                                        options: ScoreStage.Options(iteration: 1, split: .test))
+        #expect(report.missingGenerations == 0 && report.notGenerated == 0 && report.scores == 6)
+    }
+
     @Test func pairsStageTakesTheStoredScores() throws {
         let (fixture, _, _) = try scoredFixture(train: 3)
         defer { fixture.remove() }
