@@ -40,8 +40,8 @@ demo-model: build
 	@$(PHASE) demo-build .build/release/collate demo build --resume
 	.build/release/collate demo eval
 
-# The runs of README "The loop on the demo": `collate run demo` for three seeds and the four
-# ablations, two at a time, outputs in loop-runs/ (about 40 minutes on two cores).
+# The runs of README "The loop on the demo": `collate run demo` for six seeds and the four
+# ablations, two at a time, outputs in loop-runs/ (about an hour on two cores).
 demo-loop: build
 	scripts/demo-loop
 

@@ -15,10 +15,12 @@ public enum DemoExtraProblems {
     public static let seed: UInt64 = 1
 
     /// `count` distinct problems of generator `seed` whose questions are not in `excluded`.
-    public static func examples(count: Int, seed: UInt64 = seed, excluding excluded: Set<String>) throws -> [DemoExample] {
+    public static func examples(count: Int, seed: UInt64 = seed, rationales: GoldRationales = .everyStep,
+                                excluding excluded: Set<String>) throws -> [DemoExample] {
         let problems: [DemoProblem]
         do {
-            problems = try DemoTaskGenerator.distinctProblems(count: count, seed: seed, excluding: excluded)
+            problems = try DemoTaskGenerator.distinctProblems(count: count, seed: seed, excluding: excluded,
+                                                              rationales: rationales)
         } catch {
             throw DemoRecipeError("extra problems: \(error) (none may be a question of the session's files)")
         }

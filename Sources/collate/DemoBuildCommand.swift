@@ -55,6 +55,10 @@ struct DemoBuildCommand: ParsableCommand {
                                + "(none is a question of the session's data files).", valueName: "n"))
     var extraProblems = DemoRecipeConfiguration.standard.extraProblems
 
+    @Option(help: ArgumentHelp("Who writes the extra problems' gold rationales, as for `collate demo data`: "
+                               + "every-step (the bundled demo's) or hasty.", valueName: "style"))
+    var goldRationales = GoldRationales.everyStep
+
     @Flag(help: "Continue from the newest checkpoint instead of starting over.")
     var resume = false
 
@@ -73,7 +77,7 @@ struct DemoBuildCommand: ParsableCommand {
         configuration.extraProblems = extraProblems
         let examples = try DemoRecipe.trainingExamples(manifest: manifest, sessionFolder: folder)
             + DemoExtraProblems.examples(
-                count: extraProblems,
+                count: extraProblems, rationales: goldRationales,
                 excluding: DemoExtraProblems.sessionQuestions(manifest: manifest, sessionFolder: folder))
         var meter = ProgressMeter(totalSteps: steps)
         try DemoRecipe.build(examples: examples, templates: manifest.templates, configuration: configuration,

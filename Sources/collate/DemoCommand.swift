@@ -16,8 +16,11 @@ struct DemoDataCommand: ParsableCommand {
         abstract: "Write seeded multi-step arithmetic word problems as GSM8K JSONL (train.jsonl, test.jsonl).",
         discussion: """
             Every problem has 2 to 4 steps of + - * and exact / on small numbers, a gold rationale of one \
-            sentence per step and a whole-number answer. No question is in both files; the session carves \
-            its validation split out of train.jsonl. The same seed writes the same files.
+            sentence per step and a whole-number answer. With --gold-rationales hasty (an experiment, not the \
+            bundled data: README), the rationales of seven story templates (shopping, lemonade, travel, pizza, \
+            ages, library, marbles) give only the last step three times in five; the questions, steps and \
+            answers stay those of every-step. No question is in both files; the session carves its validation \
+            split out of train.jsonl. The same seed writes the same files.
             """)
 
     @Option(help: ArgumentHelp("Directory to write train.jsonl and test.jsonl into.", valueName: "dir"))
@@ -32,17 +35,24 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Who writes the gold rationales: every-step (the bundled demo's) or hasty.",
+                               valueName: "style"))
+    var goldRationales = GoldRationales.everyStep
+
     func validate() throws {
         guard train > 0, test > 0 else { throw ValidationError("--train and --test must be positive") }
     }
 
     func run() throws {
-        let splits = try DemoTaskGenerator.generate(train: train, test: test, seed: seed)
+        let splits = try DemoTaskGenerator.generate(train: train, test: test, seed: seed, rationales: goldRationales)
         let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let files = try DemoTaskGenerator.write(splits, to: directory)
         let templates = Set((splits.train + splits.test).map(\.template)).count
         print("wrote \(splits.train.count) problems to \(files.train.path)")
         print("wrote \(splits.test.count) problems to \(files.test.path)")
-        print("\(templates) story templates, seed \(seed)")
+        let skipping = (splits.train + splits.test).filter(\.skipsSteps).count
+        print("\(templates) story templates, seed \(seed)" + (skipping > 0 ? "; \(skipping) gold rationales give only the last step" : ""))
     }
 }
+
+extension GoldRationales: ExpressibleByArgument {}

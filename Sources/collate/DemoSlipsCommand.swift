@@ -11,7 +11,9 @@ struct DemoSlipsCommand: ParsableCommand {
             For each round (after `collate run` or `collate eval`), over every provider's evaluated test \
             rationale of the sessions named (pooled): the share of wrong steps per operation, and each wrong \
             answer's first fault: a slip (operands right, result wrong), a wrong operand (neither in the \
-            question nor an earlier result), no step at all, or none of these. \
+            question nor an earlier result: a miscopied number or the result of a skipped step), no step at \
+            all, or none of these. Also the steps per rationale and the share of rationales of one step \
+            (every demo problem takes two or more: they skip steps). \
             E.g. `collate demo slips seed0 seed1 seed2 --sessions-dir sessions/demo/variants`.
             """)
 
@@ -47,11 +49,14 @@ struct DemoSlipsCommand: ParsableCommand {
     static func table(_ tallies: [Int: ArithmeticSlips.Tally]) -> String {
         func percent(_ value: Double?) -> String { value.map { String(format: "%5.1f%%", $0 * 100) } ?? "     -" }
         func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
-        var lines = ["round  rationales  wrong steps:    +       -       *       /     all   wrong answers  slip  operand  no step  other"]
+        var lines = ["round  rationales  steps/rationale  one step  wrong steps:    +       -       *       /     all   wrong answers  slip  operand  no step  other"]
         for round in tallies.keys.sorted() {
             guard let tally = tallies[round] else { continue }
             let steps = ArithmeticSlips.Operation.allCases.map { " " + percent(tally.wrongFraction($0)) }.joined()
-            lines.append(pad("\(round)", 5) + pad("\(tally.rationales)", 12) + "             " + steps + " "
+            let oneStep = tally.rationales == 0 ? nil : Double(tally.singleStep) / Double(tally.rationales)
+            lines.append(pad("\(round)", 5) + pad("\(tally.rationales)", 12)
+                + pad(tally.stepsPerRationale.map { String(format: "%.2f", $0) } ?? "-", 17) + pad(percent(oneStep), 10)
+                + "             " + steps + " "
                 + percent(tally.wrongFraction()) + pad("\(tally.wrongAnswers)", 16) + pad("\(tally.slips)", 6)
                 + pad("\(tally.wrongOperands)", 9) + pad("\(tally.noSteps)", 9) + pad("\(tally.otherFaults)", 7))
         }

@@ -29,7 +29,8 @@ public enum ArithmeticSlips {
     public enum Fault: Sendable, Equatable {
         /// A step whose operands are known numbers and whose result is wrong.
         case slip(Step)
-        /// A step with an operand that is neither in the question nor an earlier result.
+        /// A step with an operand that is neither in the question nor an earlier result: a
+        /// miscopied number, or a result of a step the rationale skipped.
         case wrongOperand(Step)
         /// No step at all.
         case noStep
@@ -64,6 +65,9 @@ public enum ArithmeticSlips {
         public var steps: [Operation: Int] = [:]
         public var wrongSteps: [Operation: Int] = [:]
         public var rationales = 0
+        /// Rationales of exactly one step. Every demo problem takes at least two, so these
+        /// skip steps (as the hasty annotator's gold rationales do, `GoldRationales`).
+        public var singleStep = 0
         public var wrongAnswers = 0
         public var slips = 0
         public var wrongOperands = 0
@@ -75,7 +79,9 @@ public enum ArithmeticSlips {
 
         public mutating func add(rationale: String, question: String, answerCorrect: Bool) {
             rationales += 1
-            for step in ArithmeticSlips.steps(in: rationale) {
+            let written = ArithmeticSlips.steps(in: rationale)
+            if written.count == 1 { singleStep += 1 }
+            for step in written {
                 steps[step.operation, default: 0] += 1
                 if !step.isRight { wrongSteps[step.operation, default: 0] += 1 }
             }
@@ -94,11 +100,17 @@ public enum ArithmeticSlips {
             steps.merge(other.steps, uniquingKeysWith: +)
             wrongSteps.merge(other.wrongSteps, uniquingKeysWith: +)
             rationales += other.rationales
+            singleStep += other.singleStep
             wrongAnswers += other.wrongAnswers
             slips += other.slips
             wrongOperands += other.wrongOperands
             noSteps += other.noSteps
             otherFaults += other.otherFaults
+        }
+
+        /// Steps per rationale, on average.
+        public var stepsPerRationale: Double? {
+            rationales == 0 ? nil : Double(steps.values.reduce(0, +)) / Double(rationales)
         }
 
         /// Wrong steps over steps, for one operation or (nil) all.

@@ -41,6 +41,8 @@ public struct DemoProblem: Sendable, Equatable {
     public var question: String
     public var steps: [DemoStep]
     public var answer: Int
+    /// The gold rationale gives only the last step (see `GoldRationales`).
+    public var skipsSteps = false
 
     /// The value of every step, computed from the structure alone; nil when a step refers to
     /// a later step or breaks an operation's rule.
@@ -60,9 +62,10 @@ public struct DemoProblem: Sendable, Equatable {
         return values
     }
 
-    /// The gold rationale: one sentence per step, one step per line.
+    /// The gold rationale: one sentence per step, one step per line; only the last step's
+    /// sentence when the problem `skipsSteps`.
     public var rationale: String {
-        steps.map(\.sentence).joined(separator: "\n")
+        (skipsSteps ? Array(steps.suffix(1)) : steps).map(\.sentence).joined(separator: "\n")
     }
 
     /// GSM8K's `answer` field: the worked solution, then `#### N`.

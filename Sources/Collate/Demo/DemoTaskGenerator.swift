@@ -5,7 +5,9 @@ import Foundation
 /// import path as real data.
 ///
 /// Problem `i` of a seed is drawn from `SplitMix64(seed, keys: [i])`: template first, then its
-/// numbers and phrasings; a draw a template rejects is redrawn from the same stream. Problems
+/// numbers and phrasings; a draw a template rejects is redrawn from the same stream. Whether
+/// the gold rationale skips steps (`GoldRationales`) is drawn last, so the questions, steps and
+/// answers of a seed are the same whoever writes the rationales. Problems
 /// are deduplicated by question text across all splits: the first `test` distinct questions
 /// form the test split and the next `train` the training file (validation is carved out of
 /// it by the session's `[splits]`), so no problem is in two splits.
@@ -35,23 +37,27 @@ public enum DemoTaskGenerator {
     static let redrawLimit = 1000
 
     /// Problem number `index` of `seed` (deduplication not applied).
-    public static func problem(seed: UInt64, index: Int) -> DemoProblem? {
+    public static func problem(seed: UInt64, index: Int, rationales: GoldRationales = .everyStep) -> DemoProblem? {
         var draw = DemoDraw(seed: seed, keys: [UInt64(index)])
         let template = draw.pick(DemoTemplate.all)
         for _ in 0..<redrawLimit {
-            if let problem = try? template.make(&draw) { return problem }
+            if var problem = try? template.make(&draw) {
+                problem.skipsSteps = rationales.skipsSteps(template: problem.template, &draw)
+                return problem
+            }
         }
         return nil
     }
 
-    public static func generate(train: Int, test: Int, seed: UInt64) throws(GeneratorError) -> Splits {
-        let problems = try distinctProblems(count: train + test, seed: seed)
+    public static func generate(train: Int, test: Int, seed: UInt64,
+                                rationales: GoldRationales = .everyStep) throws(GeneratorError) -> Splits {
+        let problems = try distinctProblems(count: train + test, seed: seed, rationales: rationales)
         return Splits(train: Array(problems[test...]), test: Array(problems[..<test]))
     }
 
     /// The first `count` problems of `seed` with distinct questions, none of them in `excluded`.
-    public static func distinctProblems(count: Int, seed: UInt64,
-                                        excluding excluded: Set<String> = []) throws(GeneratorError) -> [DemoProblem] {
+    public static func distinctProblems(count: Int, seed: UInt64, excluding excluded: Set<String> = [],
+                                        rationales: GoldRationales = .everyStep) throws(GeneratorError) -> [DemoProblem] {
         var seen = excluded
         var problems: [DemoProblem] = []
         problems.reserveCapacity(count)
@@ -60,7 +66,7 @@ public enum DemoTaskGenerator {
         let attempts = 20 * count + 1000
         var index = 0
         while problems.count < count && index < attempts {
-            if let problem = problem(seed: seed, index: index), seen.insert(problem.question).inserted {
+            if let problem = problem(seed: seed, index: index, rationales: rationales), seen.insert(problem.question).inserted {
                 problems.append(problem)
             }
             index += 1

@@ -43,9 +43,14 @@ import Testing
         #expect(tally.wrongSteps == [.multiply: 1])
         #expect(tally.wrongFraction(.multiply) == 0.25 && tally.wrongFraction(.add) == 0 && tally.wrongFraction(.divide) == nil)
         #expect(tally.wrongFraction() == 0.1)
+        #expect(tally.stepsPerRationale == 2.0 && tally.singleStep == 0)
         var pooled = tally
         pooled.merge(tally)
         #expect(pooled.rationales == 10 && pooled.slips == 2 && pooled.steps[.multiply] == 8 && pooled.wrongFraction() == 0.1)
+        // A rationale that skips to the last step: one step, on an operand the question lacks.
+        pooled.add(rationale: "He has 7 + 12 = 19.", question: Self.question, answerCorrect: false)
+        #expect(pooled.singleStep == 1 && pooled.wrongOperands == 3 && pooled.stepsPerRationale == 21.0 / 11.0)
+        #expect(ArithmeticSlips.Tally().stepsPerRationale == nil)
     }
 
     /// Round r is iteration r + 1's test rationales that have a prediction.

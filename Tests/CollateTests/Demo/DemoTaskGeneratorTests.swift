@@ -37,9 +37,10 @@ import Testing
                 #expect(step.sentence.contains(equation), "\(step.sentence) lacks \(equation)")
                 #expect(AnswerChecker.extractNumber(from: step.sentence) == "\(values[index])", "\(step.sentence)")
             }
-            // The rationale's last number is the answer, and it is one line per step.
+            // The rationale's last number is the answer, and it is one line per step (or the last
+            // step's line alone).
             #expect(AnswerChecker.extractNumber(from: problem.rationale) == "\(problem.answer)")
-            #expect(problem.rationale.split(separator: "\n").count == problem.steps.count)
+            #expect(problem.rationale.split(separator: "\n").count == (problem.skipsSteps ? 1 : problem.steps.count))
             #expect(problem.gsm8kAnswer.hasSuffix("\n#### \(problem.answer)"))
             #expect(!problem.question.contains("\n") && problem.question.hasSuffix("?"))
         }
@@ -64,6 +65,35 @@ import Testing
             DemoStep(left: .step(1), operation: .add, right: .given(4), sentence: ""),
         ], answer: 0)
         #expect(forward.evaluateSteps() == nil)
+    }
+
+    @Test func theHastyAnnotatorSkipsToTheLastStepOnItsTemplatesOnly() throws {
+        let hasty = try DemoTaskGenerator.generate(train: 3000, test: 100, seed: 5, rationales: .hasty)
+        let everyStep = try DemoTaskGenerator.generate(train: 3000, test: 100, seed: 5)
+        // Who writes the rationales changes nothing else: same questions, steps and answers.
+        for (a, b) in zip(hasty.train + hasty.test, everyStep.train + everyStep.test) {
+            #expect(a.question == b.question && a.steps == b.steps && a.answer == b.answer)
+            #expect(!b.skipsSteps && b.rationale == b.steps.map(\.sentence).joined(separator: "\n"))
+            if a.skipsSteps {
+                #expect(a.rationale == a.steps.last?.sentence)
+            } else {
+                #expect(a.rationale == b.rationale)
+            }
+        }
+        #expect(GoldRationales.hastyTemplates.isSubset(of: Set(DemoTemplate.all.map(\.name))))
+        #expect(GoldRationales.hastyTemplates.count == 7)
+        let problems = hasty.train + hasty.test
+        let own = problems.filter { GoldRationales.hastyTemplates.contains($0.template) }
+        #expect(problems.filter { $0.skipsSteps && !GoldRationales.hastyTemplates.contains($0.template) }.isEmpty)
+        // Three in five of the hasty templates' rationales skip: 3100 problems, a third of them
+        // the annotator's, so the share lands within a few points of 0.6.
+        let share = Double(own.filter(\.skipsSteps).count) / Double(own.count)
+        #expect(own.count > 800 && (0.55...0.65).contains(share), "\(own.count) problems, share \(share)")
+        // Every one of the seven templates has skipping rationales and complete ones.
+        for template in GoldRationales.hastyTemplates {
+            let mine = own.filter { $0.template == template }
+            #expect(mine.contains(where: \.skipsSteps) && mine.contains { !$0.skipsSteps }, "\(template)")
+        }
     }
 
     @Test func splitsNeverShareAQuestion() throws {
