@@ -52,7 +52,7 @@ struct DemoSlipsCommand: ParsableCommand {
         var lines = ["round  rationales  steps/rationale  one step  wrong steps:    +       -       *       /     all   wrong answers  slip  operand  no step  other"]
         for round in tallies.keys.sorted() {
             guard let tally = tallies[round] else { continue }
-            let steps = ArithmeticSlips.Operation.allCases.map { " " + percent(tally.wrongFraction($0)) }.joined()
+            let steps = DemoOperation.allCases.map { " " + percent(tally.wrongFraction($0)) }.joined()
             let oneStep = tally.rationales == 0 ? nil : Double(tally.singleStep) / Double(tally.rationales)
             lines.append(pad("\(round)", 5) + pad("\(tally.rationales)", 12)
                 + pad(tally.stepsPerRationale.map { String(format: "%.2f", $0) } ?? "-", 17) + pad(percent(oneStep), 10)

@@ -1,27 +1,16 @@
 import Foundation
+import GRDB
 
 /// Where a demo rationale goes wrong. The demo's rationales are sentences with one step
 /// "a op b = c" each ("Tom has 3 + 4 = 7 apples."), so every step can be checked: are its
 /// operands numbers of the question or results of earlier steps, and is its result right?
 /// `collate demo slips` tallies this over a session's test rationales, round by round.
 public enum ArithmeticSlips {
-    public enum Operation: String, Sendable, CaseIterable {
-        case add = "+", subtract = "-", multiply = "*", divide = "/"
-
-        func apply(_ a: Int, _ b: Int) -> Int? {
-            switch self {
-            case .add: a + b
-            case .subtract: a - b
-            case .multiply: a * b
-            case .divide: b != 0 && a % b == 0 ? a / b : nil
-            }
-        }
-    }
-
     public struct Step: Sendable, Equatable {
-        public let a: Int, operation: Operation, b: Int, result: Int
+        public let a: Int, operation: DemoOperation, b: Int, result: Int
 
-        /// The result is what the operation gives (an inexact division never is).
+        /// The result is what the operation gives (an inexact division or a negative difference
+        /// never is).
         public var isRight: Bool { operation.apply(a, b) == result }
     }
 
@@ -39,7 +28,7 @@ public enum ArithmeticSlips {
     /// The steps of `text`, in order.
     public static func steps(in text: String) -> [Step] {
         text.matches(of: /(\d+) ([-+*\/]) (\d+) = (\d+)/).compactMap { match in
-            guard let a = Int(match.1), let operation = Operation(rawValue: String(match.2)),
+            guard let a = Int(match.1), let operation = DemoOperation(rawValue: String(match.2)),
                   let b = Int(match.3), let result = Int(match.4) else { return nil }
             return Step(a: a, operation: operation, b: b, result: result)
         }
@@ -62,8 +51,8 @@ public enum ArithmeticSlips {
     /// ones after a first mistake too: a step on wrong inputs can still be computed right),
     /// and the wrong answers by their first fault.
     public struct Tally: Sendable, Equatable {
-        public var steps: [Operation: Int] = [:]
-        public var wrongSteps: [Operation: Int] = [:]
+        public var steps: [DemoOperation: Int] = [:]
+        public var wrongSteps: [DemoOperation: Int] = [:]
         public var rationales = 0
         /// Rationales of exactly one step. Every demo problem takes at least two, so these
         /// skip steps (as the hasty annotator's gold rationales do, `GoldRationales`).
@@ -114,7 +103,7 @@ public enum ArithmeticSlips {
         }
 
         /// Wrong steps over steps, for one operation or (nil) all.
-        public func wrongFraction(_ operation: Operation? = nil) -> Double? {
+        public func wrongFraction(_ operation: DemoOperation? = nil) -> Double? {
             let total = operation.map { steps[$0, default: 0] } ?? steps.values.reduce(0, +)
             let wrong = operation.map { wrongSteps[$0, default: 0] } ?? wrongSteps.values.reduce(0, +)
             return total == 0 ? nil : Double(wrong) / Double(total)
@@ -123,27 +112,22 @@ public enum ArithmeticSlips {
 
     /// The tally of every test rationale an eval answered, by round: round r is iteration
     /// r + 1's rationales, written by the providers as round r left them (the eval stage's
-    /// numbering). Rationales without a prediction (not evaluated) are left out.
+    /// numbering). Rationales without a prediction (not evaluated) are left out. One query:
+    /// only the split's rationales are read, not the iteration's training ones.
     public static func tallyByRound(session: Session, split: DataSplit = .test) throws -> [Int: Tally] {
-        let questions = Dictionary(uniqueKeysWithValues: try session.store.prompts(split: split).compactMap { prompt in
-            prompt.id.map { ($0, prompt.instruction) }
-        })
-        var tallies: [Int: Tally] = [:]
-        let iterations = try session.store.read { db in
-            try Int.fetchAll(db, sql: "SELECT DISTINCT iteration FROM prediction ORDER BY iteration")
-        }
-        for iteration in iterations where iteration >= 1 {
-            let correct = Dictionary(try session.store.predictions(iteration: iteration).compactMap { prediction in
-                prediction.generationId.map { ($0, prediction.correct) }
-            }, uniquingKeysWith: { first, _ in first })
-            var tally = Tally()
-            for generation in try session.store.generations(iteration: iteration) {
-                guard let question = questions[generation.promptId], let id = generation.id,
-                      let answerCorrect = correct[id] else { continue }
-                tally.add(rationale: generation.text, question: question, answerCorrect: answerCorrect)
+        try session.store.read { db in
+            var tallies: [Int: Tally] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT g.iteration, g.text, p.instruction, pr.correct FROM generation g
+                JOIN prompt p ON p.id = g.promptId
+                JOIN prediction pr ON pr.generationId = g.id AND pr.iteration = g.iteration
+                WHERE p.split = ? AND g.iteration >= 1
+                """, arguments: [split.rawValue])
+            while let row = try rows.next() {
+                let iteration: Int = row[0]
+                tallies[iteration - 1, default: Tally()].add(rationale: row[1], question: row[2], answerCorrect: row[3])
             }
-            if tally.rationales > 0 { tallies[iteration - 1] = tally }
+            return tallies
         }
-        return tallies
     }
 }
