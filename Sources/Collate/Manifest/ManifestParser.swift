@@ -69,6 +69,7 @@ enum ManifestParser {
         manifest.iterations = try loop.int("iterations", default: manifest.iterations, in: 1...1000)
         manifest.rationalesPerProvider = try loop.int("rationales_per_provider", default: manifest.rationalesPerProvider,
                                                       in: 1...SessionManifest.maxCandidates)
+        manifest.providerPairs = try loop.choice("provider_pairs", default: manifest.providerPairs)
         try loop.finish()
 
         let seeds = try root.table("seeds")

@@ -36,7 +36,8 @@ extension SessionManifest {
                   "max_grad_norm = \(dpo.maxGradNorm)", "weight_decay = \(dpo.weightDecay)"]
         lines += ["", "[lora]", "rank = \(lora.rank)", "alpha = \(lora.alpha)", "dropout = \(lora.dropout)",
                   "targets = [\(lora.targets.map { q($0.rawValue) }.joined(separator: ", "))]"]
-        lines += ["", "[loop]", "iterations = \(iterations)", "rationales_per_provider = \(rationalesPerProvider)"]
+        lines += ["", "[loop]", "iterations = \(iterations)", "rationales_per_provider = \(rationalesPerProvider)",
+                  "provider_pairs = \(q(providerPairs.rawValue))"]
         lines += ["", "[seeds]", "training = \(seeds.training)", "sampling = \(seeds.sampling)", "pairs = \(seeds.pairs)"]
         lines += ["", "[ablations]", "single_provider = \(ablations.singleProvider)", "random_pairs = \(ablations.randomPairs)",
                   "no_filter = \(ablations.noFilter)", "no_provider_distinction = \(ablations.noProviderDistinction)", ""]

@@ -28,6 +28,8 @@ public struct SessionManifest: Sendable, Equatable {
     /// best-vs-worst more candidates to choose among, so more prompts have a right and a wrong
     /// rationale and pass the filter.
     public var rationalesPerProvider = 1
+    /// [loop] provider_pairs: which kept pairs of a round each provider trains on.
+    public var providerPairs = ProviderPairs.partition
     public var seeds = SeedSpec()
     public var ablations = AblationSpec()
 
@@ -212,6 +214,17 @@ public struct LoRASpec: Sendable, Equatable {
     public var targets: [LoRATarget] = [.q, .v]
 
     public init() {}
+}
+
+/// Which of a round's pairs each provider trains on in the loop (COLLATE.md section 3, step 5:
+/// "configurable"). The providers stage keeps its disjoint subsets either way, so the providers
+/// stay distinct; the no-provider-distinction ablation overrides both.
+public enum ProviderPairs: String, Sendable, CaseIterable {
+    /// COLLATE's default: the training prompts are partitioned across the providers (seed
+    /// [seeds] pairs) and each trains on the pairs of its own part.
+    case partition
+    /// Every provider trains on every pair of the round: S times the DPO steps per round.
+    case all
 }
 
 public struct SeedSpec: Sendable, Equatable {

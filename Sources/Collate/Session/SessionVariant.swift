@@ -1,7 +1,7 @@
 import Foundation
 
 /// A variant of a session: a session of its own in `<session>/variants/<name>/` whose manifest
-/// is the original's with a few settings changed (seeds, ablations, rationales per provider)
+/// is the original's with a few settings changed (seeds, ablations, rationales per provider, which pairs each provider trains on)
 /// and its model and data paths pointing at the original's files. Everything a variant
 /// computes (store, mift/, adapters/, exports/) is its own, so several seeds and ablations of
 /// one session run side by side, and resume, without editing a file. Every command reaches a variant as a session:
@@ -18,11 +18,14 @@ public enum SessionVariant {
         public var noProviderDistinction = false
         /// Sets [loop] rationales_per_provider.
         public var rationalesPerProvider: Int?
+        /// Sets [loop] provider_pairs = "all".
+        public var allPairs = false
 
         public init(seed: UInt64? = nil, singleProvider: Bool = false, randomPairs: Bool = false, noFilter: Bool = false,
-                    noProviderDistinction: Bool = false, rationalesPerProvider: Int? = nil) {
+                    noProviderDistinction: Bool = false, rationalesPerProvider: Int? = nil, allPairs: Bool = false) {
             self.seed = seed
             self.rationalesPerProvider = rationalesPerProvider
+            self.allPairs = allPairs
             self.singleProvider = singleProvider
             self.randomPairs = randomPairs
             self.noFilter = noFilter
@@ -39,6 +42,7 @@ public enum SessionVariant {
             if noFilter { parts.append("no-filter") }
             if noProviderDistinction { parts.append("no-provider-distinction") }
             if let rationalesPerProvider { parts.append("\(rationalesPerProvider)-per-provider") }
+            if allPairs { parts.append("all-pairs") }
             return parts.isEmpty ? "base" : parts.joined(separator: "-")
         }
 
@@ -53,6 +57,7 @@ public enum SessionVariant {
             if noFilter { manifest.ablations.noFilter = true }
             if noProviderDistinction { manifest.ablations.noProviderDistinction = true }
             if let rationalesPerProvider { manifest.rationalesPerProvider = rationalesPerProvider }
+            if allPairs { manifest.providerPairs = .all }
         }
     }
 

@@ -34,8 +34,8 @@ public struct PreferenceRow: Encodable, Sendable, Equatable {
 /// Which pairs each provider trains on in an iteration, as TRL JSONL (COLLATE.md section 3,
 /// step 5): the effective label of every training prompt that trains (chosen or kept-filtered),
 /// given to the provider whose partition holds the prompt (`ProviderPartition` over all training
-/// prompts with seeds.pairs; in iteration 0 the providers stage's subsets; everyone gets
-/// everything under no_provider_distinction).
+/// prompts with seeds.pairs; in iteration 0 the providers stage's subsets; from iteration 1 on,
+/// everyone gets everything under [loop] provider_pairs = "all" or no_provider_distinction).
 public enum PreferenceExport {
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
         case missingRationale(promptID: Int64, provider: Int, iteration: Int)
@@ -57,7 +57,7 @@ public enum PreferenceExport {
             let trainIDs = try Int64.fetchAll(db, sql: "SELECT id FROM prompt WHERE split = 'train' ORDER BY id")
             let partition = try stageTwoSubsets ?? ProviderPartition.assign(
                 promptIDs: trainIDs, providerCount: manifest.effectiveProviderCount, seed: manifest.seeds.pairs,
-                distinct: !manifest.ablations.noProviderDistinction)
+                distinct: !manifest.ablations.noProviderDistinction && manifest.providerPairs == .partition)
             let labels = try SessionStore.effectiveLabels(db, iteration: iteration)
             var rowsByPrompt: [Int64: PreferenceRow] = [:]
             var labelIDs: [Int64: Int64] = [:]

@@ -55,6 +55,10 @@ struct RunCommand: ParsableCommand {
         + "rationales per training prompt, all but the first sampled.", valueName: "N"))
     var rationalesPerProvider: Int?
 
+    @Flag(help: ArgumentHelp("Variant: [loop] provider_pairs = \"all\": every provider trains on every kept pair of a "
+        + "round, not only those of its partition (the providers stage keeps its distinct subsets)."))
+    var allPairs = false
+
     func validate() throws {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         if let rationalesPerProvider, !(1...SessionManifest.maxCandidates).contains(rationalesPerProvider) {
@@ -67,7 +71,7 @@ struct RunCommand: ParsableCommand {
         let base = try Session.open(try session.location())
         let overrides = SessionVariant.Overrides(seed: seed, singleProvider: singleProvider, randomPairs: randomPairs,
                                                  noFilter: noFilter, noProviderDistinction: noProviderDistinction,
-                                                 rationalesPerProvider: rationalesPerProvider)
+                                                 rationalesPerProvider: rationalesPerProvider, allPairs: allPairs)
         var opened = base
         if variant != nil || !overrides.isEmpty {
             opened = try SessionVariant.open(base: base, name: variant ?? overrides.suggestedName, overrides: overrides)

@@ -207,6 +207,7 @@ import Testing
         ("[seeds]\ntraining = -1\n", "seeds.training", 7),
         ("[loop]\niterations = 0\n", "loop.iterations", 7),
         ("[loop]\nrationales_per_provider = 0\n", "loop.rationales_per_provider", 7),
+        ("[loop]\nprovider_pairs = \"every\"\n", "loop.provider_pairs", 7),
         ("[loop]\nrationales_per_provider = 9\n", "loop.rationales_per_provider", 7),
         ("[providers]\ncount = 3\n[loop]\nrationales_per_provider = 3\n", "loop.rationales_per_provider", 9),
         ("[ablations]\nsingle_provider = true\n[loop]\nrationales_per_provider = 5\n", "loop.rationales_per_provider", 9),

@@ -25,6 +25,7 @@ import Testing
         edited.lora.targets = [.q, .k, .down]
         edited.seeds.pairs = 9
         edited.rationalesPerProvider = 3
+        edited.providerPairs = .all
         edited.ablations.noFilter = true
         edited.providerStageLimit = 3
         #expect(try SessionManifest.parse(edited.text()) == edited)
@@ -80,6 +81,11 @@ import Testing
         let moreVariant = try SessionVariant.open(base: base, name: more.suggestedName, overrides: more)
         #expect(moreVariant.manifest.rationalesPerProvider == 3 && moreVariant.manifest.candidateCount == 6)
         #expect(base.manifest.rationalesPerProvider == 1)
+        let shared = SessionVariant.Overrides(seed: 2, allPairs: true)
+        #expect(shared.suggestedName == "seed2-all-pairs")
+        let sharedVariant = try SessionVariant.open(base: base, name: shared.suggestedName, overrides: shared)
+        #expect(sharedVariant.manifest.providerPairs == .all && base.manifest.providerPairs == .partition)
+        #expect(sharedVariant.manifest.ablations == base.manifest.ablations)
         // 2 providers x 5 rationales is more than the 8 a prompt may have: an error, and no folder.
         let tooMany = SessionVariant.Overrides(rationalesPerProvider: 5)
         let refused = #expect(throws: ManifestError.self) {

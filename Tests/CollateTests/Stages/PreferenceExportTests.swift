@@ -3,12 +3,13 @@ import Testing
 @testable import Collate
 
 @Suite struct PreferenceExportTests {
-    func session(distinct: Bool = true) throws -> (TemporaryDirectory, Session) {
+    func session(distinct: Bool = true, pairs: ProviderPairs = .partition) throws -> (TemporaryDirectory, Session) {
         let directory = try TemporaryDirectory()
         let location = try SessionLocation(name: "e", sessionsDirectory: directory.url)
         var (session, _) = try Session.create(location, data: TaskDataSpec(format: .gsm8k, train: "t.jsonl"))
         var manifest = session.manifest
         manifest.ablations.noProviderDistinction = !distinct
+        manifest.providerPairs = pairs
         session = Session(location: location, manifest: manifest, store: session.store)
         let store = session.store
         try store.write { db in
@@ -68,6 +69,22 @@ import Testing
         #expect(file.count == 3 && file.url.lastPathComponent == "provider-1.preferences.jsonl")
         let text = try String(contentsOf: file.url, encoding: .utf8)
         #expect(text.split(separator: "\n").count == 3)
+    }
+
+    /// provider_pairs = "all": the same rows as the partition hands out, all of them to each.
+    @Test func allProviderPairsGivesEveryProviderEveryPairOfARound() throws {
+        let (partitionDirectory, partitioned) = try session()
+        defer { partitionDirectory.remove() }
+        let parts = try PreferenceExport.rows(session: partitioned, iteration: 1)
+        #expect(parts[1]?.isEmpty == false && parts[2]?.isEmpty == false)  // both providers own some prompts here
+        let (directory, session) = try session(pairs: .all)
+        defer { directory.remove() }
+        let byProvider = try PreferenceExport.rows(session: session, iteration: 1)
+        let everyRow = (parts[1] ?? []) + (parts[2] ?? [])
+        for provider in 1...2 {
+            #expect(byProvider[provider]?.map(\.promptID) == [1, 2, 3], "provider \(provider)")
+            #expect(byProvider[provider]?.sorted { $0.promptID < $1.promptID } == everyRow.sorted { $0.promptID < $1.promptID })
+        }
     }
 
     @Test func aLabelWithoutItsRationaleIsAnError() throws {

@@ -99,15 +99,18 @@ import Testing
     }
 
     /// Training prompts without a gold rationale are in no provider's stage-2 subset; the
-    /// iteration-0 pairs each provider is exported with (and trained on) are still its subset's.
-    @Test func iterationZeroPairsFollowTheSubsetsOfTheRationaleBearingPrompts() throws {
-        let (fixture, session) = try Self.fixture(train: 8)
+    /// iteration-0 pairs each provider is exported with (and trained on) are still its subset's,
+    /// also when the loop's rounds give every provider every pair ([loop] provider_pairs = "all").
+    @Test(arguments: ProviderPairs.allCases)
+    func iterationZeroPairsFollowTheSubsetsOfTheRationaleBearingPrompts(pairs: ProviderPairs) throws {
+        let (fixture, session) = try Self.fixture(train: 8) { $0.providerPairs = pairs }
         defer { fixture.remove() }
         try session.store.write { db in
             try db.execute(sql: "UPDATE prompt SET goldRationale = NULL WHERE id IN (2, 5)")
         }
         let subsets = try ProvidersStage.subsets(session: session)
         #expect(subsets.values.flatMap { $0 }.sorted() == [1, 3, 4, 6, 7, 8])
+        #expect(Set(subsets[1] ?? []).isDisjoint(with: subsets[2] ?? []))
         _ = try ProvidersStage.run(session: session, maxSteps: 1)
         let rows = try PreferenceExport.rows(session: session, iteration: 0)
         for provider in 1...2 {
