@@ -5,7 +5,7 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "DPO on the effective labels: each provider on the pairs of its partition.",
+        abstract: "DPO on the effective labels: each provider on the pairs of its partition, or on all ([loop] provider_pairs).",
         discussion: """
             Base: mift/ when the MIFT stage wrote it, else the manifest's model. Each provider starts \
             from adapters/iteration-<I-1>/provider-<P>/ (its reference, whose log-probs are computed \
