@@ -89,8 +89,15 @@ public enum SessionVariant {
         let header = ["Variant \"\(name)\" of session \(base.location.name) (\(base.location.folder.path)),",
                       "written by `collate run`. Everything it computes stays in this folder."]
         let text = manifest.text(header: header)
-        // Overrides the manifest refuses (too many rationales per prompt, say) leave no folder.
-        _ = try SessionManifest.parse(text, file: location.manifest.path)
+        // Overrides the manifest refuses (too many rationales per prompt, say) leave no folder,
+        // so the error names the base manifest the options were applied to, not a file that
+        // will not exist, nor a line of it.
+        do {
+            _ = try SessionManifest.parse(text, file: location.manifest.path)
+        } catch {
+            throw ManifestError(file: "\(base.location.manifest.path) with the options of variant \(name)",
+                                keyPath: error.keyPath, line: nil, kind: error.kind)
+        }
         do {
             try FileManager.default.createDirectory(at: location.folder, withIntermediateDirectories: true)
         } catch {

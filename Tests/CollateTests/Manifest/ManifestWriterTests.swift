@@ -91,7 +91,8 @@ import Testing
         let refused = #expect(throws: ManifestError.self) {
             try SessionVariant.open(base: base, name: tooMany.suggestedName, overrides: tooMany)
         }
-        #expect(refused?.keyPath == "loop.rationales_per_provider")
+        #expect(refused?.keyPath == "loop.rationales_per_provider" && refused?.line == nil)
+        #expect(refused?.file == location.manifest.path + " with the options of variant 5-per-provider")
         #expect(!FileManager.default.fileExists(
             atPath: SessionVariant.directory(of: location).appendingPathComponent(tooMany.suggestedName).path))
     }
