@@ -77,7 +77,7 @@ struct TrainCommand: ParsableCommand {
         case .step(let m):
             func f(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
             return "provider \(provider): step \(m.step)/\(progress.totalSteps) loss \(f(m.loss)) margins \(f(m.rewardsMargins)) "
-                + "accuracies \(f(m.rewardsAccuracies)) grad_norm \(f(m.gradNorm)) "
+                + "accuracies \(f(m.rewardsAccuracies)) " + (m.nllLoss.map { "nll \(f($0)) " } ?? "") + "grad_norm \(f(m.gradNorm)) "
                 + "lr \(m.learningRate.map { String(format: "%.3g", $0) } ?? "-")" + progress.rateAndETA(after: m.step)
         case .checkpoint(let step, let path):
             return "provider \(provider): checkpoint at step \(step): \(path)"

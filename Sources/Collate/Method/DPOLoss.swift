@@ -42,8 +42,8 @@ public struct DPOLossResult: Sendable, Equatable {
     /// Mean of the per-pair losses, plus sftWeight * sftLoss when the SFT term is on.
     public let loss: Double
     /// The SFT term before its weight: the mean negative log-likelihood per chosen token,
-    /// over every chosen token of the batch (TRL's "sft" loss type). 0 when the weight is 0.
-    public let sftLoss: Double
+    /// over every chosen token of the batch (TRL's "sft" loss type). nil when the weight is 0.
+    public let sftLoss: Double?
     public let perPairLoss: [Double]
     /// TRL `rewards/chosen`: mean of beta * (logpi - logref) of the chosen completions.
     public let rewardsChosen: Double
@@ -131,13 +131,13 @@ public enum DPOLoss {
             sumLogpRejected += batch.policyRejected[i]
         }
 
-        var sftLoss = 0.0
+        var sftLoss: Double?
         if sftWeight > 0 {
             let chosenTokens = Double(batch.chosenTokenCounts.reduce(0, +))
             sftLoss = -batch.policyChosen.reduce(0, +) / chosenTokens
             for i in 0..<n { gradChosen[i] -= sftWeight / chosenTokens }
         }
-        let loss = losses.reduce(0, +) * scale + sftWeight * sftLoss
+        let loss = losses.reduce(0, +) * scale + sftWeight * (sftLoss ?? 0)
         guard loss.isFinite else {
             throw .invalidInput("the DPO loss is \(loss) (beta \(beta), \(type.rawValue))")
         }

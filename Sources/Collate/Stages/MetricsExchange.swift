@@ -125,7 +125,7 @@ extension MetricRecord {
             ("rewards/margins", rewardsMargins), ("rewards/accuracies", rewardsAccuracies),
             ("logps/chosen", logpsChosen), ("logps/rejected", logpsRejected), ("logits/chosen", logitsChosen),
             ("logits/rejected", logitsRejected), ("grad_norm", gradNorm), ("learning_rate", learningRate),
-            ("epoch", epoch),
+            ("epoch", epoch), ("nll_loss", nllLoss),
         ]
         for (name, value) in all { if let value { values[name] = value } }
         return values
@@ -145,5 +145,6 @@ extension MetricRecord {
         gradNorm = values["grad_norm"] ?? gradNorm
         learningRate = values["learning_rate"] ?? learningRate
         epoch = values["epoch"] ?? epoch
+        nllLoss = values["nll_loss"] ?? nllLoss
     }
 }

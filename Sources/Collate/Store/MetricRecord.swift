@@ -19,6 +19,9 @@ public struct MetricRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var gradNorm: Double?
     public var learningRate: Double?
     public var epoch: Double?
+    /// The SFT term of the loss before its weight (`[dpo] sft_weight` > 0 only): TRL's RPO
+    /// `nll_loss`. `loss` already includes it, weighted.
+    public var nllLoss: Double?
 
     public init(id: Int64? = nil, runId: Int64, step: Int) {
         self.id = id
@@ -40,6 +43,7 @@ public struct MetricRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         "gradNorm": "grad_norm",
         "learningRate": "learning_rate",
         "epoch": "epoch",
+        "nllLoss": "nll_loss",
     ]
 
     /// Fills the loss and the reward metrics from a DPO loss result.
@@ -51,6 +55,7 @@ public struct MetricRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         rewardsAccuracies = result.rewardsAccuracies
         logpsChosen = result.logpsChosen
         logpsRejected = result.logpsRejected
+        nllLoss = result.sftLoss
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

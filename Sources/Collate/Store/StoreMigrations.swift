@@ -123,6 +123,7 @@ enum StoreMigrations {
             }
         }
         registerPredictionsAndEvaluations(&migrator)
+        registerNLLMetric(&migrator)
         return migrator
     }
 }

@@ -150,7 +150,8 @@ struct StepWatcher {
             report(.progress(.train, done: stepsDone, total: max(plannedTotal, stepsDone), tokensPerSecond: rate))
             func f(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
             report(.log("provider \(provider): step \(metric.step)/\(runTotal) loss \(f(metric.loss)) "
-                        + "margins \(f(metric.rewardsMargins)) accuracies \(f(metric.rewardsAccuracies))"))
+                        + "margins \(f(metric.rewardsMargins)) accuracies \(f(metric.rewardsAccuracies))"
+                        + (metric.nllLoss.map { " nll \(f($0))" } ?? "")))
         case .checkpoint(let step, let path):
             report(.log("provider \(provider): checkpoint at step \(step): \(path)"))
         case .stopped(let step):
@@ -165,7 +166,7 @@ struct StepWatcher {
     static func metrics(_ metric: MetricRecord) -> [(String, Double)] {
         [("loss", metric.loss), ("rewards/margins", metric.rewardsMargins),
          ("rewards/accuracies", metric.rewardsAccuracies), ("rewards/chosen", metric.rewardsChosen),
-         ("rewards/rejected", metric.rewardsRejected)]
+         ("rewards/rejected", metric.rewardsRejected), ("nll_loss", metric.nllLoss)]
             .compactMap { name, value in value.map { (name, $0) } }
     }
 

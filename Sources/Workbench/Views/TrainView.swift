@@ -9,7 +9,8 @@ enum TrainView {
         let chartRows = Layout.vertical([.ratio(1, 2), .ratio(1, 2)]).split(rows[0])
         let top = Layout.horizontal([.ratio(1, 2), .ratio(1, 2)]).split(chartRows[0])
         let bottom = Layout.horizontal([.ratio(1, 2), .ratio(1, 2)]).split(chartRows[1])
-        renderChart("loss", series: [("loss", 0)], state: state, in: top[0], buffer: &buffer)
+        // nll_loss is there only with [dpo] sft_weight > 0: the SFT term, unweighted, beside the total.
+        renderChart("loss", series: [("loss", 0), ("nll_loss", 1)], state: state, in: top[0], buffer: &buffer)
         renderChart("rewards/margins", series: [("rewards/margins", 1)], state: state, in: top[1], buffer: &buffer)
         renderChart("rewards/accuracies", series: [("rewards/accuracies", 2)], state: state, in: bottom[0], buffer: &buffer)
         renderChart("rewards/chosen & rejected", series: [("rewards/chosen", 2), ("rewards/rejected", 3)], state: state,
@@ -38,7 +39,7 @@ enum TrainView {
             buffer.write("no steps yet: t trains", x: inner.x, y: inner.y, style: Style(.muted), maxWidth: inner.width)
             return
         }
-        buffer.render(LineChart(data, showsLegend: series.count > 1), in: inner)
+        buffer.render(LineChart(data, showsLegend: data.count > 1), in: inner)
     }
 
     static func renderProgress(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {

@@ -37,7 +37,8 @@ import Testing
         var a = MetricRecord(runId: 1, step: 2)
         a.record(try DPOLoss.compute(
             DPOBatch(policyChosen: [-10], policyRejected: [-12], referenceChosen: [-11], referenceRejected: [-11],
-                     chosenTokenCounts: [3], rejectedTokenCounts: [3]), beta: 0.1, type: .sigmoid))
+                     chosenTokenCounts: [3], rejectedTokenCounts: [3]), beta: 0.1, type: .sigmoid, sftWeight: 0.5))
+        #expect(a.nllLoss == 10.0 / 3)
         a.learningRate = 5e-5
         a.gradNorm = 0.125
         var b = MetricRecord(runId: 1, step: 1)
@@ -47,6 +48,7 @@ import Testing
         #expect(lines.count == 2)
         #expect(lines[0] == #"{"loss":0.6931471805599453,"step":1}"#)
         #expect(lines[1].contains(#""rewards/margins":0.2"#) && lines[1].contains(#""grad_norm":0.125"#), "\(lines[1])")
+        #expect(lines[1].contains(#""nll_loss":3.3333333333333335"#), "\(lines[1])")
         let entries = try lines.map { try JSONDecoder().decode([String: JSONNumberOrOther].self, from: Data($0.utf8)) }
         let parsed = MetricsExchange.parseLogHistory(entries)
         #expect(parsed[2] == a.trlValues && parsed[1] == b.trlValues)

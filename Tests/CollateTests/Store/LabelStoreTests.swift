@@ -168,7 +168,7 @@ import Testing
         // FORMATS.md's metric names, each mapped from a stored column.
         #expect(MetricRecord.trlNames.map(\.value) == [
             "loss", "rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies", "logps/chosen",
-            "logps/rejected", "logits/chosen", "logits/rejected", "grad_norm", "learning_rate", "epoch"])
+            "logps/rejected", "logits/chosen", "logits/rejected", "grad_norm", "learning_rate", "epoch", "nll_loss"])
         let columns = try store.read { db in try db.columns(in: "metric").map(\.name) }
         #expect(Set(MetricRecord.trlNames.map(\.key)).isSubset(of: Set(columns)))
         try store.recordCheckpoint(CheckpointRecord(runId: runID, step: 50, path: "checkpoints/1/50"))

@@ -38,6 +38,13 @@ import TensorCore
         #expect(chosenNLL > 0)
         #expect(abs((first.loss ?? .nan) - (log(2.0) + 0.5 * chosenNLL)) < 1e-5, "\(first.loss ?? .nan) vs \(chosenNLL)")
         #expect(first.rewardsMargins == 0)
+        // The term is logged on its own, unweighted (TRL's nll_loss); without it, not at all.
+        #expect(abs((first.nllLoss ?? .nan) - chosenNLL) < 1e-5, "\(first.nllLoss ?? .nan) vs \(chosenNLL)")
+        let plainSetup = try ToyTrainingSetup(pairs: 3)
+        defer { plainSetup.directory.remove() }
+        guard case .finished(let plainRun, 1) = try plainSetup.trainer(freshToyPolicy(), ToyTrainingSetup.configuration(steps: 1)).run()
+        else { Issue.record("the run without the SFT term did not finish"); return }
+        #expect(try plainSetup.store.metrics(runID: plainRun).first?.nllLoss == nil)
     }
 
     /// DPO alone may lower the chosen rationales' likelihood with the rejected ones'; the SFT
