@@ -63,6 +63,7 @@ import TUIKit
         for name in ["rewards/margins", "rewards/accuracies", "rewards/chosen", "rewards/rejected"] {
             #expect(app.state.metrics[name]?.count == 6, "\(name)")
         }
+        #expect(app.state.metrics["nll_loss"] == nil)  // sft_weight 0: no SFT term to chart
         // A fresh adapter is its own reference: the first step's loss is ln 2.
         #expect(abs((app.state.metrics["loss"]?.first?.y ?? 0) - log(2.0)) < 1e-6)
         #expect(app.state.jobs[.train]?.done == 6 && app.state.jobs[.train]?.total == 6)
@@ -80,6 +81,16 @@ import TUIKit
             #expect(try tiny.session.store.metrics(runID: try #require(run.id)).map(\.step) == [1, 2, 3])
         }
         #expect(!runner.isBusy)
+    }
+
+    /// The Train screen charts the SFT term beside the loss only when a step has one.
+    @Test func theSFTTermIsChartedOnlyWhenTheStepHasOne() {
+        var metric = MetricRecord(runId: 1, step: 1)
+        metric.loss = 1.5
+        #expect(StepWatcher.metrics(metric).map(\.0) == ["loss"])
+        metric.nllLoss = 0.25
+        #expect(StepWatcher.metrics(metric).map(\.0) == ["loss", "nll_loss"])
+        #expect(StepWatcher.metrics(metric).last?.1 == 0.25)
     }
 
     @Test func pauseCheckpointsAndResumeContinuesThere() throws {
