@@ -1,8 +1,9 @@
 import Foundation
 
 /// A variant of a session: a session of its own in `<session>/variants/<name>/` whose manifest
-/// is the original's with a few settings changed (seeds, ablations, rationales per provider, which pairs each provider trains on)
-/// and its model and data paths pointing at the original's files. Everything a variant
+/// is the original's with a few settings changed (seeds, ablations, rationales per provider,
+/// which pairs each provider trains on) and its model and data paths pointing at the
+/// original's files. Everything a variant
 /// computes (store, mift/, adapters/, exports/) is its own, so several seeds and ablations of
 /// one session run side by side, and resume, without editing a file. Every command reaches a variant as a session:
 /// `collate status seed1 --sessions-dir sessions/demo/variants`.
