@@ -72,6 +72,11 @@ public enum ProvidersStage {
         onTraining: (Int, TrainingEvent) -> TrainingControl = { _, _ in .proceed }
     ) throws -> Report {
         let manifest = session.manifest
+        // Without prompts every provider would be saved untrained, and kept as done after the
+        // import: refuse before anything is written.
+        guard try !session.store.prompts(split: .train).isEmpty else {
+            throw StageError.noTrainingPrompts(session: session.location.name)
+        }
         let subsets = try subsets(session: session)
         var report = Report(subsets: subsets, providers: [])
         var mift: (directory: URL, model: LlamaModel, tokenizer: Tokenizer)?

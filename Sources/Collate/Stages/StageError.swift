@@ -12,6 +12,8 @@ public enum StageError: Error, Equatable, CustomStringConvertible {
     case promptTooLong(promptID: Int64, tokens: Int, context: Int)
     case scoring(promptID: Int64, reason: String)
     case evaluation(String)
+    /// The store holds no training prompt: the task data was never imported.
+    case noTrainingPrompts(session: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum StageError: Error, Equatable, CustomStringConvertible {
             "prompt \(id): \(tokens) prompt tokens leave no room in the model's context of \(context) positions"
         case .scoring(let id, let reason): "prompt \(id): \(reason)"
         case .evaluation(let reason): reason
+        case .noTrainingPrompts(let session):
+            "session \(session) has no training prompts: import its task data first (`collate import \(session)`)"
         }
     }
 }

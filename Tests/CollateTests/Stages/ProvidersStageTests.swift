@@ -120,3 +120,18 @@ import Testing
         }
     }
 }
+
+extension ProvidersStageTests {
+    /// Run before the task data is imported, the stage once saved untrained adapters, and after
+    /// the import it kept them ("already on disk"): providers that were M_IFT, silently. It
+    /// refuses instead, and writes nothing.
+    @Test func beforeTheImportTheStageRefusesAndWritesNoAdapter() throws {
+        let fixture = try StageFixture(providers: 2, withAdapters: false, train: 0, validation: 0, test: 0)
+        defer { fixture.directory.remove() }
+        #expect(throws: StageError.noTrainingPrompts(session: "stages")) {
+            try ProvidersStage.run(session: fixture.session, maxSteps: 1)
+        }
+        let adapters = ProviderAdapters.directory(fixture.session.location, iteration: 0, provider: 1)
+        #expect(!FileManager.default.fileExists(atPath: adapters.path))
+    }
+}
