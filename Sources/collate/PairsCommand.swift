@@ -15,7 +15,7 @@ struct PairsCommand: ParsableCommand {
     func run() throws {
         let opened = try Session.open(try session.location())
         guard let iteration = try iteration ?? PairsStage.latestScoredIteration(opened.store) else {
-            throw ValidationError("no scores yet: run the score stage first")
+            throw CommandFailure("no scores yet: run the score stage first")
         }
         let report = try PairsStage.run(session: opened, iteration: iteration)
         print("iteration \(iteration): \(report.kept) pairs kept, \(report.filtered) filtered, "

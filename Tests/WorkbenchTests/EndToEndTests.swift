@@ -147,6 +147,15 @@ import Testing
         #expect(notATerminal.status != 0)
         #expect(notATerminal.output.contains("needs a terminal"), "\(notATerminal.output)")
 
+        // A stage run too early says what to run first, without the usage text of a mistyped command.
+        let fresh = fixture.sessionsDirectory.appendingPathComponent("fresh", isDirectory: true)
+        try FileManager.default.createDirectory(at: fresh, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: fixture.session.location.manifest, to: fresh.appendingPathComponent("session.toml"))
+        let early = try Self.run(binary, ["pairs", "fresh", "--sessions-dir", sessions])
+        #expect(early.status != 0)
+        #expect(early.output.contains("no scores yet: run the score stage first"), "\(early.output)")
+        #expect(!early.output.contains("Usage:"), "\(early.output)")
+
         let manifest = fixture.session.location.manifest
         let text = try String(contentsOf: manifest, encoding: .utf8)
         try Data(text.replacingOccurrences(of: "[loop]", with: "[loop]\nspeed = 3").utf8).write(to: manifest)

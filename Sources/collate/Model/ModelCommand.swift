@@ -42,7 +42,7 @@ extension LlamaModel {
     /// belong to config.json) or longer than its context.
     func checkRunnable(_ ids: [Int], directory: String, extra: Int = 0) throws {
         if let bad = ids.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
-            throw ValidationError("\(directory)/tokenizer.json: token id \(bad) is outside config.json's vocab_size \(config.vocabSize)")
+            throw CommandFailure("\(directory)/tokenizer.json: token id \(bad) is outside config.json's vocab_size \(config.vocabSize)")
         }
         guard ids.count + extra <= contextLength else {
             throw ValidationError("\(ids.count) tokens (+\(extra) to generate) exceed the context of \(contextLength) positions")

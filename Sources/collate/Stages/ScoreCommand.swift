@@ -28,7 +28,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let opened = try Session.open(try session.location())
         guard let iteration = try iteration ?? opened.store.latestGeneratedIteration() else {
-            throw ValidationError("no rationales yet: run `collate generate` first")
+            throw CommandFailure("no rationales yet: run `collate generate` first")
         }
         let mift = try ProviderModels.loadMIFT(session: opened)
         let progress = ProgressReporter()
