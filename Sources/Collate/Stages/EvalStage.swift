@@ -95,7 +95,10 @@ public enum EvalStage {
             selected = 1
         } else {
             guard !validation.isEmpty else {
-                throw StageError.evaluation("the validation split is empty: choosing the test-time provider needs it")
+                let imported = try !store.prompts(split: .train).isEmpty || !store.prompts(split: .test).isEmpty
+                throw StageError.evaluation(imported
+                    ? "the validation split is empty: choosing the test-time provider needs it"
+                    : "no prompts in the store: import the task data first (`collate import`)")
             }
             if let short = providers.first(where: { validationScores[$0]?.count ?? 0 < validation.count }) {
                 throw StageError.evaluation("provider \(short) has \(validationScores[short]?.count ?? 0) scores on "

@@ -72,6 +72,10 @@ import Testing
                                               + "run generate and score on them")) {
             try EvalStage.tabulate(store: store, iteration: 1, providerCount: 4, limit: nil)
         }
+        // Nothing imported: the error says so, not that the manifest's validation split is empty.
+        #expect(throws: StageError.evaluation("no prompts in the store: import the task data first (`collate import`)")) {
+            try EvalStage.tabulate(store: try SessionStore(), iteration: 1, providerCount: 2, limit: nil)
+        }
     }
 
     @Test func evalRunsTheStagesStoresTheTableAndARerunReplacesIt() throws {
