@@ -72,7 +72,7 @@ extension SessionManifest {
             "targets = [\(d.lora.targets.map { quoted($0.rawValue) }.joined(separator: ", "))]         # of q, k, v, o, gate, up, down",
             "", "[loop]", "iterations = \(d.iterations)                 # K",
             "rationales_per_provider = \(d.rationalesPerProvider)    # per training prompt (S x N <= 8); > 1: the others sampled, more to pair",
-            "provider_pairs = \(quoted(d.providerPairs.rawValue))     # partition: each provider trains on its part's pairs | all: every provider on every pair",
+            "provider_pairs = \(quoted(d.providerPairs.rawValue))   # partition: each provider trains on its part's pairs | all: every provider on every pair",
             "", "[seeds]",
             "training = \(d.seeds.training)",
             "sampling = \(d.seeds.sampling)",
