@@ -47,10 +47,11 @@ struct DemoDataCommand: ParsableCommand {
         let splits = try DemoTaskGenerator.generate(train: train, test: test, seed: seed, rationales: goldRationales)
         let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let files = try DemoTaskGenerator.write(splits, to: directory)
-        let templates = Set((splits.train + splits.test).map(\.template)).count
+        let problems = splits.train + splits.test
+        let templates = Set(problems.map(\.template)).count
         print("wrote \(splits.train.count) problems to \(files.train.path)")
         print("wrote \(splits.test.count) problems to \(files.test.path)")
-        let skipping = (splits.train + splits.test).filter(\.skipsSteps).count
+        let skipping = problems.filter(\.skipsSteps).count
         print("\(templates) story templates, seed \(seed)" + (skipping > 0 ? "; \(skipping) gold rationales give only the last step" : ""))
     }
 }

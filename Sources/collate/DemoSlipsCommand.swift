@@ -53,9 +53,8 @@ struct DemoSlipsCommand: ParsableCommand {
         for round in tallies.keys.sorted() {
             guard let tally = tallies[round] else { continue }
             let steps = DemoOperation.allCases.map { " " + percent(tally.wrongFraction($0)) }.joined()
-            let oneStep = tally.rationales == 0 ? nil : Double(tally.singleStep) / Double(tally.rationales)
             lines.append(pad("\(round)", 5) + pad("\(tally.rationales)", 12)
-                + pad(tally.stepsPerRationale.map { String(format: "%.2f", $0) } ?? "-", 17) + pad(percent(oneStep), 10)
+                + pad(tally.stepsPerRationale.map { String(format: "%.2f", $0) } ?? "-", 17) + pad(percent(tally.singleStepFraction), 10)
                 + "             " + steps + " "
                 + percent(tally.wrongFraction()) + pad("\(tally.wrongAnswers)", 16) + pad("\(tally.slips)", 6)
                 + pad("\(tally.wrongOperands)", 9) + pad("\(tally.noSteps)", 9) + pad("\(tally.otherFaults)", 7))

@@ -102,6 +102,11 @@ public enum ArithmeticSlips {
             rationales == 0 ? nil : Double(steps.values.reduce(0, +)) / Double(rationales)
         }
 
+        /// Rationales of one step over rationales.
+        public var singleStepFraction: Double? {
+            rationales == 0 ? nil : Double(singleStep) / Double(rationales)
+        }
+
         /// Wrong steps over steps, for one operation or (nil) all.
         public func wrongFraction(_ operation: DemoOperation? = nil) -> Double? {
             let total = operation.map { steps[$0, default: 0] } ?? steps.values.reduce(0, +)

@@ -50,8 +50,12 @@ public enum ProvidersStage {
 
     /// Each provider's subset of the rationale-bearing training prompts, capped.
     public static func subsets(session: Session) throws -> [Int: [Int64]] {
-        let manifest = session.manifest
-        let ids = try session.store.prompts(split: .train).filter { $0.goldRationale != nil }.compactMap(\.id)
+        try subsets(of: session.store.prompts(split: .train), manifest: session.manifest)
+    }
+
+    /// The same, from the training prompts already read.
+    static func subsets(of train: [PromptRecord], manifest: SessionManifest) throws -> [Int: [Int64]] {
+        let ids = train.filter { $0.goldRationale != nil }.compactMap(\.id)
         var subsets: [Int: [Int64]]
         do {
             subsets = try ProviderPartition.assign(promptIDs: ids, providerCount: manifest.effectiveProviderCount,
@@ -74,10 +78,9 @@ public enum ProvidersStage {
         let manifest = session.manifest
         // Without prompts every provider would be saved untrained, and kept as done after the
         // import: refuse before anything is written.
-        guard try !session.store.prompts(split: .train).isEmpty else {
-            throw StageError.noTrainingPrompts(session: session.location.name)
-        }
-        let subsets = try subsets(session: session)
+        let train = try session.store.prompts(split: .train)
+        guard !train.isEmpty else { throw StageError.noTrainingPrompts(session: session.location.name) }
+        let subsets = try subsets(of: train, manifest: manifest)
         var report = Report(subsets: subsets, providers: [])
         var mift: (directory: URL, model: LlamaModel, tokenizer: Tokenizer)?
         for provider in 1...manifest.effectiveProviderCount {
