@@ -36,6 +36,11 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("provider \(provider) is not in 1...\(count)")
         }
         guard iteration >= 1 else { throw ValidationError("iterations start at 1") }
+        // No label at all is a stage skipped, not a round whose pairs the filter all dropped.
+        let labels = try opened.store.labelsInForce(iteration: iteration)
+        if labels.auto.isEmpty && labels.human.isEmpty {
+            throw CommandFailure("no pairs in iteration \(iteration) yet: run the pairs stage first")
+        }
         var failed = false
         for provider in provider.map({ [$0] }) ?? Array(1...count) {
             let options = TrainStage.Options(iteration: iteration, provider: provider, maxSteps: steps,
@@ -48,7 +53,7 @@ struct TrainCommand: ParsableCommand {
             }
             switch result {
             case .noPairs:
-                Self.emit("provider \(provider): no pairs to train on in iteration \(iteration)")
+                Self.emit("provider \(provider): no pairs to train on in iteration \(iteration) (the filter or a person dropped every one)")
             case .trained(.failed(_, _, let message), _, _):
                 FileHandle.standardError.write(Data("provider \(provider): \(message)\n".utf8))
                 failed = true

@@ -155,6 +155,10 @@ import Testing
         #expect(early.status != 0)
         #expect(early.output.contains("no scores yet: run the score stage first"), "\(early.output)")
         #expect(!early.output.contains("Usage:"), "\(early.output)")
+        let untrained = try Self.run(binary, ["train", "fresh", "--sessions-dir", sessions])
+        #expect(untrained.status != 0)
+        #expect(untrained.output.contains("no pairs in iteration 1 yet: run the pairs stage first"), "\(untrained.output)")
+        #expect(!untrained.output.contains("Usage:"), "\(untrained.output)")
 
         let manifest = fixture.session.location.manifest
         let text = try String(contentsOf: manifest, encoding: .utf8)

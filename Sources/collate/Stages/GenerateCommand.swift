@@ -6,7 +6,7 @@ extension DataSplit: ExpressibleByArgument {}
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Every provider writes one rationale per prompt (P_IR template, the manifest's decoding).",
+        abstract: "Every provider writes a rationale per prompt (P_IR template, the manifest's decoding; [loop] rationales_per_provider on training prompts).",
         discussion: """
             Provider s of iteration I is M_IFT (mift/, else the manifest's model) with the adapter \
             adapters/iteration-<I-1>/provider-<s>/; before the providers stage wrote iteration-0 \
