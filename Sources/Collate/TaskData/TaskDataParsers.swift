@@ -1,10 +1,11 @@
 import Foundation
+import LLM
 
 /// Turns one JSONL line into a task example, or says why it cannot.
 enum TaskLineParser {
     /// GSM8K: `{"question", "answer"}`; the answer is a worked solution whose last line is
     /// `#### N` (FORMATS.md, task data in).
-    static func gsm8k(_ object: [String: JSONValue]) throws(LineProblem) -> (String, String?, String, [String]?) {
+    static func gsm8k(_ object: JSONObject) throws(LineProblem) -> (String, String?, String, [String]?) {
         guard case .string(let question)? = object["question"] else {
             throw LineProblem(Self.describeMissing("question", object["question"], expected: "a string"))
         }
@@ -16,7 +17,7 @@ enum TaskLineParser {
     }
 
     /// Generic JSONL through the manifest's field mapping.
-    static func mapped(_ object: [String: JSONValue], fields: FieldMapping) throws(LineProblem)
+    static func mapped(_ object: JSONObject, fields: FieldMapping) throws(LineProblem)
         -> (String, String?, String, [String]?) {
         guard case .string(let instruction)? = object[fields.instruction],
               !instruction.trimmingWhitespace().isEmpty else {
@@ -25,11 +26,11 @@ enum TaskLineParser {
         var rationale: String?
         if let name = fields.rationale, let value = object[name], value != .null {
             guard case .string(let text) = value else {
-                throw LineProblem("field \"\(name)\" must be a string, found \(value.kind)")
+                throw LineProblem("field \"\(name)\" must be a string, found \(value.kindName)")
             }
             rationale = text.trimmingWhitespace().isEmpty ? nil : text
         }
-        guard let answerValue = object[fields.answer], let answer = answerValue.text else {
+        guard let answerValue = object[fields.answer], let answer = text(answerValue) else {
             throw LineProblem(describeMissing(fields.answer, object[fields.answer], expected: "a string or a number"))
         }
         guard let optionsField = fields.options else { return (instruction, rationale, answer, nil) }
@@ -38,8 +39,8 @@ enum TaskLineParser {
         }
         var options: [String] = []
         for value in values {
-            guard let text = value.text else {
-                throw LineProblem("field \"\(optionsField)\" must list strings, found \(value.kind)")
+            guard let text = text(value) else {
+                throw LineProblem("field \"\(optionsField)\" must list strings, found \(value.kindName)")
             }
             options.append(text)
         }
@@ -52,7 +53,7 @@ enum TaskLineParser {
     static func goldOption(_ value: JSONValue, _ answer: String, _ options: [String], field: String) throws(LineProblem) -> String {
         let trimmed = answer.trimmingWhitespace()
         if let match = options.first(where: { $0.trimmingWhitespace() == trimmed }) { return match }
-        if case .number(let number) = value, let index = Int(exactly: number), options.indices.contains(index) {
+        if let index = value.intValue ?? value.doubleValue.flatMap({ Int(exactly: $0) }), options.indices.contains(index) {
             return options[index]
         }
         if trimmed.count == 1, let scalar = trimmed.uppercased().unicodeScalars.first,
@@ -62,9 +63,21 @@ enum TaskLineParser {
         throw LineProblem("field \"\(field)\" (\"\(answer)\") is not one of the options, an index or a letter")
     }
 
+    /// Strings as they are, numbers as a person writes them ("18", not "18.0").
+    static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let string): return string
+        case .int(let number): return String(number)
+        case .double(let number):
+            if number.rounded() == number, abs(number) < 9_007_199_254_740_992 { return String(Int64(number)) }
+            return String(number)
+        default: return nil
+        }
+    }
+
     static func describeMissing(_ name: String, _ value: JSONValue?, expected: String) -> String {
         guard let value else { return "missing field \"\(name)\"" }
-        return "field \"\(name)\" must be \(expected), found \(value.kind)"
+        return "field \"\(name)\" must be \(expected), found \(value.kindName)"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LLM
 
 /// Reads a JSONL task file into examples, collecting bad lines with their numbers. Blank
 /// lines are skipped (not bad): JSONL files often end with one.
@@ -13,7 +14,6 @@ public enum TaskFileReader {
         }
         var examples: [TaskExample] = []
         var bad: [BadLine] = []
-        let decoder = JSONDecoder()
         // Lines are found and hashed over raw bytes: a debug build walks a Data slice ~10x slower.
         let bytes = [UInt8](data)
         bytes.withUnsafeBufferPointer { buffer in
@@ -29,7 +29,7 @@ public enum TaskFileReader {
                 start = next
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 do throws(LineProblem) {
-                    let object = try decodeObject(Data(line), decoder: decoder)
+                    let object = try decodeObject(line)
                     let (instruction, rationale, answer, options) = switch (format, fields) {
                     case (.gsm8k, _): try TaskLineParser.gsm8k(object)
                     case (.jsonl, let fields?): try TaskLineParser.mapped(object, fields: fields)
@@ -46,14 +46,19 @@ public enum TaskFileReader {
         return (examples, bad)
     }
 
-    private static func decodeObject(_ data: Data, decoder: JSONDecoder) throws(LineProblem) -> [String: JSONValue] {
+    /// LLM's strict parser, as for every other JSON file: a key given twice is refused (which
+    /// of the two would be the question?), and the error says where the line goes wrong.
+    private static func decodeObject(_ line: UnsafeBufferPointer<UInt8>) throws(LineProblem) -> JSONObject {
         let value: JSONValue
         do {
-            value = try decoder.decode(JSONValue.self, from: data)
+            value = try JSONParser.parse(line)
         } catch {
-            throw LineProblem("not valid JSON")
+            if let key = error.duplicateKey, error.duplicateKeyDepth == 0 {
+                throw LineProblem("field \"\(key)\" appears twice")
+            }
+            throw LineProblem("not valid JSON at column \(error.offset + 1): \(error.message)")
         }
-        guard case .object(let object) = value else { throw LineProblem("expected a JSON object, found \(value.kind)") }
+        guard case .object(let object) = value else { throw LineProblem("expected a JSON object, found \(value.kindName)") }
         return object
     }
 }

@@ -38,7 +38,7 @@ import Testing
             guard case .badLines(let lines) = error else { Issue.record("\(error)"); return }
             #expect(lines.map(\.line) == [3, 6, 7])
             #expect(lines[0].description == "data.jsonl:3: missing field \"a\"")
-            #expect(lines[1].reason == "not valid JSON")
+            #expect(lines[1].reason == "not valid JSON at column 2: invalid literal, expected 'null'", "\(lines[1].reason)")
         }
         #expect(try store.prompts().isEmpty)
     }
@@ -96,8 +96,12 @@ import Testing
         ("{\"question\": \"q\", \"answer\": \"a <<2*3=6>>6 b <<x\\n#### -5\"}", nil, "-5", "a 6 b <<x"),
         ("{\"question\": \"q\", \"answer\": \"work\\nno final line\"}", "the solution does not end with a \"#### N\" line", "", ""),
         ("{\"question\": \"q\", \"answer\": \"#### many\"}", "the final answer \"many\" is not a number", "", ""),
-        ("{\"question\": 3, \"answer\": \"#### 1\"}", "field \"question\" must be a string, found a number", "", ""),
-        ("[1, 2]", "expected a JSON object, found a list", "", ""),
+        ("{\"question\": 3, \"answer\": \"#### 1\"}", "field \"question\" must be a string, found an integer", "", ""),
+        ("{\"question\": 3.5, \"answer\": \"#### 1\"}", "field \"question\" must be a string, found a number", "", ""),
+        ("[1, 2]", "expected a JSON object, found an array", "", ""),
+        // A key given twice is ambiguous (Foundation's decoder would keep one silently).
+        ("{\"question\": \"q\", \"answer\": \"#### 1\", \"question\": \"r\"}", "field \"question\" appears twice", "", ""),
+        ("{\"question\": \"q\", \"answer\": \"#### 1\"} x", "not valid JSON at column 39: unexpected content after the top-level value", "", ""),
     ])
     func gsm8kLines(line: String, problem: String?, answer: String, rationale: String) throws {
         let directory = try TemporaryDirectory()
