@@ -101,6 +101,8 @@ public final class MIFTLoRATrainer {
         let schedule = CosineSchedule(peak: Float(configuration.learningRate),
                                       warmupSteps: Int((Double(totalSteps) * configuration.warmupRatio).rounded(.up)),
                                       totalSteps: totalSteps)
+        let tail = TrainingStepTail(store: store, runID: runID, totalSteps: totalSteps,
+                                    checkpointEvery: configuration.checkpointEvery)
         while step < totalSteps {
             let (indices, next) = order.batch(at: position, batchSize: configuration.batchSize)
             let loss = self.loss(indices.map { sequences[$0] })                               // []
@@ -125,9 +127,7 @@ public final class MIFTLoRATrainer {
             metric.gradNorm = Double(norm)
             metric.learningRate = Double(rate)
             metric.epoch = Double(next.epoch) + Double(next.index) / Double(sequences.count)
-            try store.recordMetric(metric)
-            var stop = onEvent(.step(metric)) == .stop
-            if step % configuration.checkpointEvery == 0 || step == totalSteps || stop {
+            if let outcome = try tail.close(step: step, metric: metric, onEvent: onEvent, saveCheckpoint: {
                 let path = "checkpoints/mift-run-\(runID)/step-\(String(format: "%06d", step)).ckpt"
                 let checkpoint = TrainingCheckpoint(
                     step: step, position: position, random: SeededRandom(seed: configuration.seed).state,
@@ -135,17 +135,12 @@ public final class MIFTLoRATrainer {
                     optimizer: optimizer.state)
                 try CheckpointFile.write(checkpoint, to: sessionFolder.appendingPathComponent(path))
                 try store.recordCheckpoint(CheckpointRecord(runId: runID, step: step, path: path))
-                if onEvent(.checkpoint(step: step, path: path)) == .stop { stop = true }
-            }
-            if stop && step < totalSteps {
-                try store.finishRun(id: runID, status: .stopped, message: "stopped after step \(step) of \(totalSteps)")
-                _ = onEvent(.stopped(step: step))
-                return .stopped(runID: runID, step: step)
+                return path
+            }) {
+                return outcome
             }
         }
-        try store.finishRun(id: runID, status: .finished, message: nil)
-        _ = onEvent(.finished(steps: step))
-        return .finished(runID: runID, steps: step)
+        return try tail.finish(steps: step, onEvent: onEvent)
     }
 
     /// Mean cross-entropy over the target tokens (and EOS) of a right-padded batch.

@@ -107,6 +107,8 @@ public final class DPOTrainer {
                        onEvent: (TrainingEvent) -> TrainingControl) throws -> TrainingOutcome {
         var state = start
         var order = DataOrder(count: pairs.count, seed: configuration.seed)
+        let tail = TrainingStepTail(store: store, runID: runID, totalSteps: totalSteps,
+                                    checkpointEvery: configuration.checkpointEvery)
         while state.step < totalSteps {
             let step = state.step + 1
             let (indices, next) = order.batch(at: state.position, batchSize: configuration.batchSize)
@@ -142,21 +144,13 @@ public final class DPOTrainer {
             metric.gradNorm = Double(gradNorm)
             metric.learningRate = Double(learningRate)
             metric.epoch = Double(next.epoch) + Double(next.index) / Double(pairs.count)
-            try store.recordMetric(metric)
-            var stop = onEvent(.step(metric)) == .stop
-            if step % configuration.checkpointEvery == 0 || step == totalSteps || stop {
-                let path = try saveCheckpoint(runID: runID, state: state, optimizer: optimizer)
-                if onEvent(.checkpoint(step: step, path: path)) == .stop { stop = true }
-            }
-            if stop && step < totalSteps {
-                try store.finishRun(id: runID, status: .stopped, message: "stopped after step \(step) of \(totalSteps)")
-                _ = onEvent(.stopped(step: step))
-                return .stopped(runID: runID, step: step)
+            if let outcome = try tail.close(step: step, metric: metric, onEvent: onEvent, saveCheckpoint: {
+                try saveCheckpoint(runID: runID, state: state, optimizer: optimizer)
+            }) {
+                return outcome
             }
         }
-        try store.finishRun(id: runID, status: .finished, message: nil)
-        _ = onEvent(.finished(steps: state.step))
-        return .finished(runID: runID, steps: state.step)
+        return try tail.finish(steps: state.step, onEvent: onEvent)
     }
 
     /// Ends the run as failed with a message that names the step and the checkpoint to resume from.
