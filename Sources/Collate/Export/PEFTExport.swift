@@ -77,7 +77,7 @@ public enum PEFTExport {
         do { data = try Data(contentsOf: url) } catch {
             throw Error.invalidConfig(file: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
-        let value: LLM.JSONValue
+        let value: JSONValue
         do { value = try JSONParser.parse(data) } catch {
             throw Error.invalidConfig(file: url.path, reason: "\(error)")
         }

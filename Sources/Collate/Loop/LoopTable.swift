@@ -37,14 +37,14 @@ public enum LoopTable {
     }
 
     public static func json(_ rows: [LoopRow], providers: Int) -> String {
-        func accuracy(_ value: LoopRow.Accuracy?) -> LLM.JSONValue {
+        func accuracy(_ value: LoopRow.Accuracy?) -> JSONValue {
             guard let value else { return .null }
             return .object(LLM.JSONObject([(key: "correct", value: .int(value.correct)), (key: "total", value: .int(value.total)),
                                        (key: "accuracy", value: .double(value.fraction))]))
         }
-        func number(_ value: Double?) -> LLM.JSONValue { value.map { .double($0) } ?? .null }
-        let items: [LLM.JSONValue] = rows.map { row in
-            let perProvider: [(key: String, value: LLM.JSONValue)] = (1...max(providers, 1)).map {
+        func number(_ value: Double?) -> JSONValue { value.map { .double($0) } ?? .null }
+        let items: [JSONValue] = rows.map { row in
+            let perProvider: [(key: String, value: JSONValue)] = (1...max(providers, 1)).map {
                 (key: "\($0)", value: accuracy(row.providers[$0]))
             }
             return .object(LLM.JSONObject([

@@ -56,7 +56,7 @@ public enum TaskFileReader {
             if let key = error.duplicateKey, error.duplicateKeyDepth == 0 {
                 throw LineProblem("field \"\(key)\" appears twice")
             }
-            throw LineProblem("not valid JSON at column \(error.offset + 1): \(error.message)")
+            throw LineProblem("not valid JSON at byte \(error.offset + 1) of the line: \(error.message)")
         }
         guard case .object(let object) = value else { throw LineProblem("expected a JSON object, found \(value.kindName)") }
         return object

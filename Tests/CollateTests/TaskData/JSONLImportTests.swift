@@ -38,7 +38,7 @@ import Testing
             guard case .badLines(let lines) = error else { Issue.record("\(error)"); return }
             #expect(lines.map(\.line) == [3, 6, 7])
             #expect(lines[0].description == "data.jsonl:3: missing field \"a\"")
-            #expect(lines[1].reason == "not valid JSON at column 2: invalid literal, expected 'null'", "\(lines[1].reason)")
+            #expect(lines[1].reason == "not valid JSON at byte 2 of the line: invalid literal, expected 'null'", "\(lines[1].reason)")
         }
         #expect(try store.prompts().isEmpty)
     }
@@ -101,7 +101,7 @@ import Testing
         ("[1, 2]", "expected a JSON object, found an array", "", ""),
         // A key given twice is ambiguous (Foundation's decoder would keep one silently).
         ("{\"question\": \"q\", \"answer\": \"#### 1\", \"question\": \"r\"}", "field \"question\" appears twice", "", ""),
-        ("{\"question\": \"q\", \"answer\": \"#### 1\"} x", "not valid JSON at column 39: unexpected content after the top-level value", "", ""),
+        ("{\"question\": \"q\", \"answer\": \"#### 1\"} x", "not valid JSON at byte 39 of the line: unexpected content after the top-level value", "", ""),
     ])
     func gsm8kLines(line: String, problem: String?, answer: String, rationale: String) throws {
         let directory = try TemporaryDirectory()
