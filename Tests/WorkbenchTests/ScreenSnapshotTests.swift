@@ -83,6 +83,15 @@ import TUIKit
         expectSnapshot(try show(app, terminal, keys: [.escape] + keys(":the")), named: "palette-\(size)")
     }
 
+    /// Scrolled to its end, the help explains the glyphs and the column titles (RP1/2 is not
+    /// self-explanatory, and the demo shows it on a first open).
+    @Test func helpEndsWithTheGlyphsAndTheColumnTitles() throws {
+        let (app, terminal, _) = try app(size: Size(width: 80, height: 24))
+        let screen = try show(app, terminal, keys: keys("?") + Array(repeating: .down, count: 80)).joined(separator: "\n")
+        #expect(screen.contains("human overrode auto"), "\(screen)")
+        #expect(screen.contains("RP2/3  provider 2's third ([loop] rationales_per_provider)"), "\(screen)")
+    }
+
     @Test func tooSmallShowsANoticeAndResizeRedraws() throws {
         let (app, terminal, _) = try app(size: Size(width: 60, height: 20))
         try app.present()

@@ -25,6 +25,12 @@ enum Overlays {
             lines.append(Line(""))
             lines += LabelStatus.allCases.map { Line([Span(" " + $0.glyph + "  ", style: Style(CompareView.glyphRole($0))),
                                                       Span($0.meaning, style: Style(.muted))]) }
+            // The column titles: the demo manifest has each provider write two rationales.
+            lines.append(Line(""))
+            lines += [("RP2", "provider 2's rationale"),
+                      ("RP2/3", "provider 2's third ([loop] rationales_per_provider)")].map {
+                Line([Span(" " + pad($0.0, 7), style: Style(.keyHint)), Span($0.1, style: Style(.muted))])
+            }
         }
         if lines.isEmpty { lines = [Line("no binding matches", style: Style(.muted))] }
         let listArea = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
