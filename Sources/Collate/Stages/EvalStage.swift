@@ -95,8 +95,7 @@ public enum EvalStage {
             selected = 1
         } else {
             guard !validation.isEmpty else {
-                let imported = try !store.prompts(split: .train).isEmpty || !store.prompts(split: .test).isEmpty
-                throw StageError.evaluation(imported
+                throw StageError.evaluation(try store.hasPrompts()
                     ? "the validation split is empty: choosing the test-time provider needs it"
                     : "no prompts in the store: import the task data first (`collate import`)")
             }

@@ -53,7 +53,7 @@ enum TaskLineParser {
     static func goldOption(_ value: JSONValue, _ answer: String, _ options: [String], field: String) throws(LineProblem) -> String {
         let trimmed = answer.trimmingWhitespace()
         if let match = options.first(where: { $0.trimmingWhitespace() == trimmed }) { return match }
-        if let index = value.intValue ?? value.doubleValue.flatMap({ Int(exactly: $0) }), options.indices.contains(index) {
+        if let index = value.doubleValue.flatMap({ Int(exactly: $0) }), options.indices.contains(index) {
             return options[index]
         }
         if trimmed.count == 1, let scalar = trimmed.uppercased().unicodeScalars.first,
