@@ -18,7 +18,7 @@ struct TokenizerBenchmark: ParsableCommand {
     var reps = 5
 
     @Option(help: "GSM8K-format JSONL whose question and answer texts are encoded.")
-    var data = checkoutPath("../shared/data/gsm8k/train.jsonl")
+    var data = checkoutPath("sessions/gsm8k/data/train.jsonl")
 
     @Option(help: "Vocabulary size of the tokenizer trained for the benchmark.")
     var vocabulary = 8192

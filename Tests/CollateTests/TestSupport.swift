@@ -29,9 +29,9 @@ enum Fixtures {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The shared GSM8K copy: ../shared/data/gsm8k beside the repository (also in CI).
-    static let gsm8kDirectory = repositoryRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/data/gsm8k", isDirectory: true)
+    /// The repository's own GSM8K copy (MIT, OpenAI): the bundled session sessions/gsm8k.
+    static let gsm8kDirectory = repositoryRoot
+        .appendingPathComponent("sessions/gsm8k/data", isDirectory: true)
 
     /// A store with `count` train prompts, ids 1...count.
     static func store(prompts count: Int) throws -> SessionStore {
