@@ -75,6 +75,7 @@ let package = Package(
                 "LLM",
                 "Collate",
                 "Workbench",
+                "TUIKit",
                 "TUICurses",
                 "DemoModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

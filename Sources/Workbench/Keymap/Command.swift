@@ -2,6 +2,12 @@
 /// in `keys.toml` and the palette ("move_down", "choose_3", "theme_light").
 public enum Command: Hashable, Sendable {
     case moveDown, moveUp, columnLeft, columnRight, scrollDown, scrollUp
+    /// The first / last prompt of the list (as filtered).
+    case firstPrompt, lastPrompt
+    /// The next / previous prompt matching the last search.
+    case nextMatch, previousMatch
+    /// The prompt list's filter: all, then each label state in turn (`LabelStatus`).
+    case cycleFilter
     case inspect, back
     /// Pick the rationale of screen column n (1...9) as chosen / rejected. Columns are in
     /// provider order, or shuffled in blind mode (the key follows what is on screen).
@@ -16,7 +22,8 @@ public enum Command: Hashable, Sendable {
 
     /// Every command that can be bound to keys, in help order.
     public static let bindable: [Command] =
-        [.moveDown, .moveUp, .columnLeft, .columnRight, .scrollDown, .scrollUp, .inspect, .back]
+        [.moveDown, .moveUp, .columnLeft, .columnRight, .scrollDown, .scrollUp,
+         .firstPrompt, .lastPrompt, .nextMatch, .previousMatch, .cycleFilter, .inspect, .back]
         + (1...9).map(Command.choose) + (1...9).map(Command.reject)
         + [.drop, .keepFiltered, .writeRationale, .editNote, .acceptAuto, .undo, .redo,
            .generate, .score, .train, .eval, .pauseJob, .stopJob,
@@ -31,6 +38,11 @@ public enum Command: Hashable, Sendable {
         case .columnRight: "column_right"
         case .scrollDown: "scroll_down"
         case .scrollUp: "scroll_up"
+        case .firstPrompt: "first_prompt"
+        case .lastPrompt: "last_prompt"
+        case .nextMatch: "next_match"
+        case .previousMatch: "previous_match"
+        case .cycleFilter: "filter"
         case .inspect: "inspect"
         case .back: "back"
         case .choose(let n): "choose_\(n)"
@@ -75,6 +87,11 @@ public enum Command: Hashable, Sendable {
         case .columnRight: "focus the column to the right"
         case .scrollDown: "scroll the rationales down"
         case .scrollUp: "scroll the rationales up"
+        case .firstPrompt: "first prompt"
+        case .lastPrompt: "last prompt"
+        case .nextMatch: "next search match"
+        case .previousMatch: "previous search match"
+        case .cycleFilter: "list only · ○ ● ≠ ⊘ in turn, then all"
         case .inspect: "inspect the focused rationale"
         case .back: "back to Compare / cancel"
         case .choose(let n): "column \(n) is chosen"

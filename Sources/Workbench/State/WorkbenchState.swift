@@ -77,6 +77,11 @@ public struct WorkbenchState: Sendable {
     public var showsDiff = false
     public var blind = false
     public var input: InputState?
+    /// The last search confirmed with Enter: `]` and `[` go to its next and previous match,
+    /// and its text is highlighted.
+    public var lastSearch: String?
+    /// The prompt list shows only prompts in this state (and the selected one); nil: all.
+    public var listFilter: LabelStatus?
     public var pendingKeys: [Key] = []
     public var undoStack: [LabelChange] = []
     public var redoStack: [LabelChange] = []

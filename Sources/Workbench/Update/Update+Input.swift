@@ -19,7 +19,7 @@ public enum Palette {
     }
 }
 
-/// Search: the prompts whose instruction, gold answer or id contain the text
+/// Search: the prompts whose instruction, gold answer, id or any rationale contain the text
 /// (case-insensitive), as indices into the session's prompts.
 public enum PromptSearch {
     public static func matches(_ text: String, in prompts: [PromptItem]) -> [Int] {
@@ -29,6 +29,7 @@ public enum PromptSearch {
             let prompt = prompts[index]
             return prompt.instruction.lowercased().contains(needle) || prompt.goldAnswer.lowercased().contains(needle)
                 || String(prompt.id) == needle
+                || prompt.answers.contains { $0.rationale.lowercased().contains(needle) }
         }
     }
 }
@@ -76,7 +77,6 @@ extension Workbench {
             if !text.isEmpty { state.message = StatusMessage(text: "no prompt matches \"\(text)\"", isError: false) }
             return
         }
-        state.message = StatusMessage(text: "\(matches.count) match" + (matches.count == 1 ? "" : "es"), isError: false)
         var origin = state.selectedPrompt
         if step == 0, case .search(let start)? = state.input?.kind { origin = start }
         let target: Int
@@ -85,22 +85,25 @@ extension Workbench {
         case 1...: target = matches.first { $0 > origin } ?? matches[0]
         default: target = matches.last { $0 < origin } ?? matches[matches.count - 1]
         }
-        if target != state.selectedPrompt {
-            state.selectedPrompt = target
-            state.rationaleScroll = 0
-            clampFocus(&state)
-            clampCompareView(&state)
-        }
+        select(target, &state)
+        let position = (matches.firstIndex(of: target) ?? 0) + 1
+        state.message = StatusMessage(text: "match \(position) of \(matches.count)"
+                                      + (step == 0 ? "" : " for \"\(text)\" (] next, [ previous)"), isError: false)
     }
 
     static func submit(_ input: InputState, _ state: inout WorkbenchState, now: Date) -> [Effect] {
         let text = input.field.text
         switch input.kind {
         case .search:
+            state.lastSearch = text.isEmpty ? nil : text
             return []
         case .help:
             return []
         case .palette:
+            if let id = Int64(text.trimmingCharacters(in: .whitespaces)) {
+                goToPrompt(id: id, &state)
+                return []
+            }
             if let steps = Palette.trainSteps(text) {
                 state.trainSteps = steps
                 return run(.train, &state, now: now)

@@ -53,13 +53,8 @@ public enum Workbench {
     static func run(_ command: Command, _ state: inout WorkbenchState, now: Date) -> [Effect] {
         state.message = nil
         switch command {
-        case .moveDown, .moveUp:
-            guard !state.session.prompts.isEmpty else { return [] }
-            let step = command == .moveDown ? 1 : -1
-            state.selectedPrompt = min(max(0, state.selectedPrompt + step), state.session.prompts.count - 1)
-            state.rationaleScroll = 0
-            clampFocus(&state)
-            clampCompareView(&state)
+        case .moveDown, .moveUp, .firstPrompt, .lastPrompt, .nextMatch, .previousMatch, .cycleFilter:
+            navigate(command, &state)
         case .columnLeft, .columnRight:
             let count = state.currentPrompt?.answers.count ?? 0
             guard count > 0 else { return [] }

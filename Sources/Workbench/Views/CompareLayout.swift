@@ -47,8 +47,9 @@ extension Workbench {
         let prompt = state.currentPrompt
         let columns = prompt.map { state.columns(of: $0) } ?? []
         let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: columns.count)
-        state.listOffset = ListView.offset(selected: state.selectedPrompt, previous: state.listOffset,
-                                           count: state.session.prompts.count, height: layout.listRows)
+        let listed = state.listedPrompts
+        state.listOffset = ListView.offset(selected: listed.firstIndex(of: state.selectedPrompt) ?? 0,
+                                           previous: state.listOffset, count: listed.count, height: layout.listRows)
         var longest = 0
         for (answer, rect) in zip(columns, layout.columns) {
             let text = CompareLayout.textArea(of: rect)
@@ -68,12 +69,10 @@ extension Workbench {
         let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: prompt?.answers.count ?? 0)
         let listInner = layout.list.inset(by: 1)
         if listInner.contains(point) {
-            let index = state.listOffset + point.y - listInner.y
-            guard state.session.prompts.indices.contains(index), index != state.selectedPrompt else { return }
-            state.selectedPrompt = index
-            state.rationaleScroll = 0
-            clampFocus(&state)
-            clampCompareView(&state)
+            let listed = state.listedPrompts
+            let row = state.listOffset + point.y - listInner.y
+            guard listed.indices.contains(row) else { return }
+            select(listed[row], &state)
         } else if let column = layout.columns.firstIndex(where: { $0.contains(point) }) {
             state.focusedColumn = column
         }

@@ -31,22 +31,32 @@ enum CompareView {
 
     static func renderPromptList(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
         let prompts = state.session.prompts
-        let block = Block(title: "Prompts \(prompts.isEmpty ? 0 : state.selectedPrompt + 1)/\(prompts.count)")
+        let listed = state.listedPrompts
+        let row = listed.firstIndex(of: state.selectedPrompt) ?? 0
+        let title = state.listFilter.map { "Prompts \($0.glyph) \(listed.isEmpty ? 0 : row + 1)/\(listed.count) of \(prompts.count)" }
+            ?? "Prompts \(prompts.isEmpty ? 0 : state.selectedPrompt + 1)/\(prompts.count)"
+        let block = Block(title: title)
         buffer.render(block, in: area)
         let inner = block.inner(area)
         guard !inner.isEmpty else { return }
         // Build only the rows that are visible: a session may hold thousands of prompts.
-        let first = ListView.offset(selected: state.selectedPrompt, previous: state.listOffset, count: prompts.count,
-                                    height: inner.height)
-        let visible = prompts.indices.dropFirst(first).prefix(inner.height)
-        let items = visible.map { index -> Line in
+        let first = ListView.offset(selected: row, previous: state.listOffset,
+                                    count: listed.count, height: inner.height)
+        let needle = highlightedSearch(state)
+        let items = listed.dropFirst(first).prefix(inner.height).map { index -> Line in
             let prompt = prompts[index]
             let status = LabelStatus(prompt)
-            let firstLine = prompt.instruction.prefix { !$0.isNewline }
-            return Line([Span(status.glyph + " ", style: Style(glyphRole(status))),
-                         Span("\(prompt.id) ", style: Style(.muted)), Span(String(firstLine.prefix(inner.width)))])
+            let firstLine = String(prompt.instruction.prefix { !$0.isNewline }.prefix(inner.width))
+            return Line([Span(status.glyph + " ", style: Style(glyphRole(status))), Span("\(prompt.id) ", style: Style(.muted))]
+                        + SearchHighlight.spans(firstLine, needle: needle, base: .normal, match: Style(.accent, .bold)))
         }
-        buffer.render(ListView(items, selected: state.selectedPrompt - first, marker: ""), in: inner)
+        buffer.render(ListView(items, selected: row - first, marker: ""), in: inner)
+    }
+
+    /// The text to highlight: what is being typed after `/`, else the last confirmed search.
+    static func highlightedSearch(_ state: WorkbenchState) -> String? {
+        if let input = state.input, case .search = input.kind { return input.field.text }
+        return state.lastSearch
     }
 
     static func glyphRole(_ status: LabelStatus) -> StyleRole {
@@ -64,8 +74,10 @@ enum CompareView {
         let block = Block(title: "Prompt \(prompt.id) · \(prompt.split.rawValue)")
         buffer.render(block, in: area)
         let inner = block.inner(area)
+        let needle = highlightedSearch(state)
         for (row, line) in lines.enumerated() where row < inner.height {
-            buffer.write(line, x: inner.x, y: inner.y + row, maxWidth: inner.width)
+            _ = buffer.write(Line(SearchHighlight.spans(line, needle: needle, base: .normal, match: Style(.accent, .bold))),
+                             x: inner.x, y: inner.y + row, maxWidth: inner.width)
         }
         guard inner.height > lines.count else { return }
         var spans = [Span("gold ", style: Style(.muted)), Span(prompt.goldAnswer, style: Style(.title, .bold)),

@@ -1,0 +1,110 @@
+import Testing
+import TUIKit
+@testable import Workbench
+
+/// Curation at scale: the list's ends, search matches and rationales, state filters, go to
+/// a prompt id. The fixture's prompts 101...105 are auto, human, filtered, ≠, unlabelled.
+@Suite struct UpdateCurationTests {
+    @Test func homeAndEndJumpToTheEndsOfTheList() {
+        var state = Fixture.state()
+        press([.end], &state)
+        #expect(state.selectedPrompt == 4)
+        press([.home], &state)
+        #expect(state.selectedPrompt == 0)
+        press(keys(">"), &state)
+        #expect(state.selectedPrompt == 4)
+        press(keys("<"), &state)
+        #expect(state.selectedPrompt == 0)
+    }
+
+    @Test func bracketsGoToTheNextAndPreviousMatchOfTheLastSearch() {
+        var state = Fixture.state()
+        press(keys("]"), &state)
+        #expect(state.selectedPrompt == 0)
+        #expect(state.message?.text == "no search yet: / searches prompts and rationales")
+        press(keys("/how many") + [.enter], &state)  // 101, 104 and 105 ask "how many"
+        #expect(state.lastSearch == "how many" && state.selectedPrompt == 0)
+        press(keys("]"), &state)
+        #expect(state.selectedPrompt == 3)
+        #expect(state.message?.text == "match 2 of 3 for \"how many\" (] next, [ previous)")
+        press(keys("]]"), &state)
+        #expect(state.selectedPrompt == 0, "wraps after the last match")
+        press(keys("["), &state)
+        #expect(state.selectedPrompt == 4, "and before the first")
+    }
+
+    @Test func searchFindsRationaleText() {
+        var state = Fixture.state()
+        press([.end], &state)
+        // Only provider 3's rationale says it; no instruction does.
+        press(keys("/96 clips in all") + [.enter], &state)
+        #expect(state.selectedPrompt == 0)
+        #expect(PromptSearch.matches("96 clips in all", in: state.session.prompts) == [0, 1, 2, 3])
+    }
+
+    @Test func fCyclesThroughTheStatesThatHavePromptsAndMovesIntoThem() {
+        var state = Fixture.state()
+        press(keys("f"), &state)
+        #expect(state.listFilter == .unlabelled && state.selectedPrompt == 4)
+        #expect(state.listedPrompts == [4])
+        press(keys("f"), &state)
+        #expect(state.listFilter == .auto && state.selectedPrompt == 0)
+        #expect(state.message?.text == "listing ○ auto label: 1 of 5 prompts (f: next filter)")
+        press(keys("f"), &state)
+        #expect(state.listFilter == .human && state.selectedPrompt == 1)
+        press(keys("j"), &state)
+        #expect(state.selectedPrompt == 1, "no other prompt is human-labelled")
+        press(keys("ff"), &state)
+        #expect(state.listFilter == .filtered && state.selectedPrompt == 2)
+        press(keys("f"), &state)
+        #expect(state.listFilter == nil && state.listedPrompts == [0, 1, 2, 3, 4])
+        #expect(state.message?.text == "listing all 5 prompts")
+    }
+
+    @Test func aPromptLabelledOutOfTheFilterStaysUntilTheSelectionMoves() {
+        var state = Fixture.state()
+        press(keys("f"), &state)                       // unlabelled: 105 only
+        state.session.prompts[4].humanLabel = PairLabel(action: .dropped, chosenProvider: 1, rejectedProvider: 2)
+        #expect(state.listedPrompts == [4], "still listed while selected")
+        state.session.prompts[0].autoLabel = nil       // 101 becomes unlabelled
+        press(keys("k"), &state)
+        #expect(state.selectedPrompt == 0 && state.listedPrompts == [0])
+    }
+
+    @Test func theFilteredListIsWhatTheScreenShows() {
+        var state = Fixture.state()
+        press(keys("fff"), &state)                     // human: 102
+        let lines = WorkbenchView.render(state).lines
+        #expect(lines.contains { $0.contains("Prompts ● 1/1 of 5") })
+        #expect(lines.contains { $0.contains("● 102") })
+        #expect(!lines.contains { $0.contains("○ 101") })
+    }
+
+    @Test func thePaletteGoesToAPromptID() {
+        var state = Fixture.state()
+        press(keys(":104") + [.enter], &state)
+        #expect(state.selectedPrompt == 3)
+        press(keys(":999") + [.enter], &state)
+        #expect(state.selectedPrompt == 3 && state.message?.text == "no prompt 999 in this session")
+    }
+
+    @Test func theSearchTextIsHighlighted() throws {
+        let spans = SearchHighlight.spans("How many clips? how MANY", needle: "how many", base: .normal,
+                                          match: Style(.accent, .bold))
+        #expect(spans.map(\.text) == ["How many", " clips? ", "how MANY"])
+        #expect(spans.map(\.style) == [Style(.accent, .bold), .normal, Style(.accent, .bold)])
+        #expect(SearchHighlight.spans("abc", needle: nil, base: .normal, match: .normal).map(\.text) == ["abc"])
+        var state = Fixture.state()
+        press(keys("/betty") + [.enter], &state)
+        let buffer = WorkbenchView.render(state)
+        // The list row (drawn selected) and the prompt panel show it; the panel highlights it.
+        let rows = buffer.lines.indices.filter { buffer.lines[$0].contains("Betty") && !buffer.lines[$0].contains("103 Betty") }
+        #expect(rows.count == 1)
+        for row in rows {
+            let line = Array(buffer.lines[row])
+            let column = try #require((0..<line.count).first { String(line[$0..<min(line.count, $0 + 5)]) == "Betty" })
+            #expect(buffer[column, row].style == Style(.accent, .bold))
+            #expect(buffer[column + 5, row].style != Style(.accent, .bold))
+        }
+    }
+}
