@@ -114,6 +114,9 @@ import Testing
             $0.contains("RP1") && $0.range(of: #"\d+ [-+*/] \d+ = \d+"#, options: .regularExpression) != nil
         }
         #expect(Date().timeIntervalSince(started) < 60, "\(screen)")
+        // Generation is still running: q asks first, a second q quits.
+        try tmux.send("q")
+        try tmux.waitFor("the question before quitting a running job", timeout: 5) { $0.contains("q again stops it") }
         try tmux.send("q")
         try tmux.waitUntilExited()
     }

@@ -44,6 +44,8 @@ import Testing
         #expect(compare.contains("train "), "the status bar shows the running job: \(compare)")
 
         try tmux.send("q")
+        try tmux.waitFor("the question before quitting a running job", timeout: 5) { $0.contains("q again stops it") }
+        try tmux.send("q")
         try tmux.waitUntilExited(timeout: 30)
         let run = try #require(try tiny.runs()[1])
         #expect(try tiny.session.store.metrics(runID: try #require(run.id)).count >= firstStep + 2)

@@ -108,3 +108,17 @@ import TUIKit
         }
     }
 }
+
+@Suite struct NoRationalesNoticeTests {
+    @Test func theNoticeSaysWhatWritesTheRationalesAndIsQuietWhileGenerating() {
+        var state = Fixture.state(size: Size(width: 160, height: 48))
+        press([.end], &state)                          // 105, a validation prompt with no answers
+        #expect(WorkbenchView.render(state).lines.contains { $0.contains("No rationales yet: e (eval) writes them for validation prompts.") })
+        state.session.prompts[4].split = .train
+        #expect(WorkbenchView.render(state).lines.contains { $0.contains("No rationales yet: g generates them.") })
+        _ = Workbench.update(&state, .jobEvent(.started(.generate, total: 5)), now: fixedNow)
+        let lines = WorkbenchView.render(state).lines
+        #expect(lines.contains { $0.contains("Generating: the rationales appear here as they are written.") })
+        #expect(!lines.contains { $0.contains("g generates them") })
+    }
+}

@@ -91,8 +91,36 @@ import TUIKit
     @Test func quitStopsRunningJobs() {
         var state = Fixture.state()
         _ = Workbench.update(&state, .jobEvent(.started(.score, total: 5)), now: fixedNow)
+        #expect(press(keys("q"), &state).isEmpty, "q asks first while a job runs")
+        #expect(!state.shouldQuit)
+        #expect(state.message?.text == "score is running: q again stops it and quits (what it finished is saved; "
+                + "a rerun continues), any other key stays")
+        press(keys("j"), &state)
+        #expect(press(keys("q"), &state).isEmpty, "another key disarmed it")
         #expect(press(keys("q"), &state) == [.job(.stop(.score)), .quit])
         #expect(state.shouldQuit)
+    }
+
+    @Test func quitWithNoJobRunningQuitsAtOnce() {
+        var state = Fixture.state()
+        #expect(press(keys("q"), &state) == [.quit])
+        #expect(state.shouldQuit)
+    }
+
+    @Test func messagesGiveWayToTheKeyHintsAfterTheirLifetimeErrorsStay() {
+        var state = Fixture.state()
+        press(keys("t"), &state)
+        #expect(state.message?.text == "starting train (20 steps)")
+        let soon = fixedNow.addingTimeInterval(StatusMessage.lifetime - 1)
+        _ = Workbench.update(&state, .jobEvent(.progress(.train, done: 1, total: 20, tokensPerSecond: nil)), now: soon)
+        #expect(state.message?.text == "starting train (20 steps)")
+        let later = fixedNow.addingTimeInterval(StatusMessage.lifetime)
+        _ = Workbench.update(&state, .jobEvent(.progress(.train, done: 2, total: 20, tokensPerSecond: nil)), now: later)
+        #expect(state.message == nil)
+        _ = Workbench.update(&state, .failed("disk full"), now: later)
+        _ = Workbench.update(&state, .jobEvent(.progress(.train, done: 3, total: 20, tokensPerSecond: nil)),
+                             now: later.addingTimeInterval(60))
+        #expect(state.message == StatusMessage(text: "disk full", isError: true))
     }
 
     @Test func jobEventsUpdateProgressMetricsColumnsAndLog() {

@@ -48,10 +48,33 @@ public struct JobStatus: Hashable, Sendable {
     public var isActive: Bool { phase == .running || phase == .paused }
 }
 
-/// The status line's message.
+/// The status line's message. A message that is not an error gives way to the key hints
+/// `StatusMessage.lifetime` seconds after it was first shown (at the next event: a key or a
+/// job's report); an error stays until something replaces it.
 public struct StatusMessage: Hashable, Sendable {
     public var text: String
     public var isError: Bool
+    /// When the update that made it ended; set by `Workbench.update`.
+    public var shownAt: Date?
+
+    public init(text: String, isError: Bool) {
+        self.text = text
+        self.isError = isError
+    }
+
+    public static let lifetime: TimeInterval = 6
+
+    // What the message says, not when: two messages with the same words are the same.
+    public static func == (a: StatusMessage, b: StatusMessage) -> Bool { a.text == b.text && a.isError == b.isError }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(isError)
+    }
+
+    func hasExpired(at now: Date) -> Bool {
+        guard !isError, let shownAt else { return false }
+        return now.timeIntervalSince(shownAt) >= Self.lifetime
+    }
 }
 
 /// The inspector's subject and what the backend rendered for it.
@@ -96,6 +119,8 @@ public struct WorkbenchState: Sendable {
     /// DPO steps a `t` starts.
     public var trainSteps = 20
     public var shouldQuit = false
+    /// `q` was pressed while a job runs: a second `q` quits, any other key stays.
+    public var quitArmed = false
     /// Wrapped rationale lines by (text, width, diff partner): rendering a frame re-wraps
     /// only what changed. A cache, not state: it never changes what is drawn.
     public let wrapCache = WrapCache()

@@ -6,6 +6,8 @@ import TUIKit
 /// test can fix time.
 public enum Workbench {
     public static func update(_ state: inout WorkbenchState, _ action: Action, now: Date) -> [Effect] {
+        if state.message?.hasExpired(at: now) == true { state.message = nil }
+        defer { if state.message != nil, state.message?.shownAt == nil { state.message?.shownAt = now } }
         switch action {
         case .command(let command):
             state.pendingKeys = []
@@ -52,6 +54,7 @@ public enum Workbench {
 
     static func run(_ command: Command, _ state: inout WorkbenchState, now: Date) -> [Effect] {
         state.message = nil
+        if command != .quit { state.quitArmed = false }
         switch command {
         case .moveDown, .moveUp, .firstPrompt, .lastPrompt, .nextMatch, .previousMatch, .cycleFilter:
             navigate(command, &state)
@@ -123,8 +126,15 @@ public enum Workbench {
         case .palette: state.input = InputState(kind: .palette)
         case .search: state.input = InputState(kind: .search(startedAt: state.selectedPrompt))
         case .quit:
-            state.shouldQuit = true
             let active = JobKind.allCases.filter { state.jobs[$0]?.isActive == true }
+            if !active.isEmpty, !state.quitArmed {
+                state.quitArmed = true
+                let names = active.map(\.rawValue).joined(separator: " and ")
+                state.message = StatusMessage(text: "\(names) is running: q again stops it and quits (what it "
+                                              + "finished is saved; a rerun continues), any other key stays", isError: false)
+                return []
+            }
+            state.shouldQuit = true
             return active.map { .job(.stop($0)) } + [.quit]
         case .theme(let name):
             return [.switchTheme(name)]

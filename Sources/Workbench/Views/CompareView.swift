@@ -16,7 +16,7 @@ enum CompareView {
         }
         renderPromptHeader(state, prompt: prompt, lines: layout.instructionLines, in: layout.header, buffer: &buffer)
         guard !columns.isEmpty else {
-            buffer.write(" No rationales yet: g generates them.", x: layout.header.x, y: layout.header.maxY,
+            buffer.write(noRationalesNotice(state, prompt: prompt), x: layout.header.x, y: layout.header.maxY,
                          style: Style(.muted), maxWidth: layout.header.width)
             return
         }
@@ -27,6 +27,16 @@ enum CompareView {
             renderColumn(state, prompt: prompt, answer: answer, index: index, diffPartner: partner,
                          in: layout.columns[index], buffer: &buffer)
         }
+    }
+
+    /// What stands where a prompt's columns will be: `g` writes training rationales only
+    /// (eval writes the validation and test prompts'), and is not asked for while it runs.
+    static func noRationalesNotice(_ state: WorkbenchState, prompt: PromptItem) -> String {
+        if prompt.split != .train {
+            return " No rationales yet: e (eval) writes them for \(prompt.split.rawValue) prompts."
+        }
+        if state.jobs[.generate]?.isActive == true { return " Generating: the rationales appear here as they are written." }
+        return " No rationales yet: g generates them."
     }
 
     static func renderPromptList(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
