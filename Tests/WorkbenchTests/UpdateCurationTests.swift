@@ -122,3 +122,23 @@ import TUIKit
         #expect(!lines.contains { $0.contains("g generates them") })
     }
 }
+
+@Suite struct BlindModeTests {
+    /// Prompt 101: auto label RP1 > RP3, scores 0.812 / 0.655 / 0.104, M_IFT's answers 72 / 72 / 96.
+    @Test func blindModeHidesScoresAnswersAndTheAutoLabel() {
+        var state = Fixture.state(size: Size(width: 160, height: 48))
+        let open = WorkbenchView.render(state).lines.joined(separator: "\n")
+        #expect(open.contains("l 0.812") && open.contains("✓ right") && open.contains("CHOSEN auto") && open.contains("l_0"))
+        press(keys("b"), &state)
+        let blind = WorkbenchView.render(state).lines.joined(separator: "\n")
+        for giveaway in ["0.812", "0.655", "Δ", "✓", "✗", "right", "wrong", "ans 96", "auto", "l_0", "CHOSEN", "REJECTED", "○", "≠", "⊘", "agree"] {
+            #expect(!blind.contains(giveaway), "blind mode shows \(giveaway)")
+        }
+        #expect(blind.contains("scores hidden (blind)"))
+        #expect(blind.contains("● 102") && blind.contains("● 104"), "human labels still show as such")
+        // A human label made in blind mode shows as the human's.
+        press(keys("1"), &state)
+        let labelled = WorkbenchView.render(state).lines.joined(separator: "\n")
+        #expect(labelled.contains("CHOSEN human") && !labelled.contains("auto"))
+    }
+}

@@ -113,7 +113,7 @@ public enum Command: Hashable, Sendable {
         case .showTrain: "Train screen"
         case .showEval: "Eval screen"
         case .toggleDiff: "word diff between columns"
-        case .toggleBlind: "blind mode (names hidden, order shuffled)"
+        case .toggleBlind: "blind mode (names, scores, auto label hidden; shuffled)"
         case .help: "help"
         case .palette: "command palette"
         case .search: "search prompts"

@@ -120,7 +120,7 @@ public enum Workbench {
         case .toggleDiff: state.showsDiff.toggle()
         case .toggleBlind:
             state.blind.toggle()
-            state.message = StatusMessage(text: state.blind ? "blind mode: names hidden, order shuffled" : "blind mode off",
+            state.message = StatusMessage(text: state.blind ? "blind mode: names, scores and the auto label hidden, order shuffled" : "blind mode off",
                                           isError: false)
         case .help: state.input = InputState(kind: .help)
         case .palette: state.input = InputState(kind: .palette)

@@ -55,7 +55,7 @@ enum CompareView {
         let needle = highlightedSearch(state)
         let items = listed.dropFirst(first).prefix(inner.height).map { index -> Line in
             let prompt = prompts[index]
-            let status = LabelStatus(prompt)
+            let status = shownStatus(prompt, state)
             let firstLine = String(prompt.instruction.prefix { !$0.isNewline }.prefix(inner.width))
             return Line([Span(status.glyph + " ", style: Style(glyphRole(status))), Span("\(prompt.id) ", style: Style(.muted))]
                         + SearchHighlight.spans(firstLine, needle: needle, base: .normal, match: Style(.accent, .bold)))
@@ -90,9 +90,9 @@ enum CompareView {
                              x: inner.x, y: inner.y + row, maxWidth: inner.width)
         }
         guard inner.height > lines.count else { return }
-        var spans = [Span("gold ", style: Style(.muted)), Span(prompt.goldAnswer, style: Style(.title, .bold)),
-                     Span("   l_0 ", style: Style(.muted)), Span(Format.score(prompt.baselineScore))]
-        if let label = prompt.effectiveLabel {
+        var spans = [Span("gold ", style: Style(.muted)), Span(prompt.goldAnswer, style: Style(.title, .bold))]
+        if !state.blind { spans += [Span("   l_0 ", style: Style(.muted)), Span(Format.score(prompt.baselineScore))] }
+        if let label = shownLabel(prompt, state) {
             spans.append(Span("   " + (prompt.humanLabel != nil ? "human: " : "auto: "), style: Style(.muted)))
             let role: StyleRole = label.action.trains ? .chosen : .rejected
             spans.append(Span(Workbench.describe(label, in: state), style: Style(role)))
@@ -113,17 +113,23 @@ enum CompareView {
         buffer.render(block, in: area)
         let inner = block.inner(area)
         guard inner.height > 3 else { return }
-        let delta = answer.score.flatMap { score in prompt.baselineScore.map { score - $0 } }
-        buffer.write(Line([Span("l ", style: Style(.muted)), Span(Format.score(answer.score)),
-                           Span(" Δ", style: Style(.muted)),
-                           Span(Format.signed(delta), style: Style(delta.map { $0 > 0 ? .success : .rejected } ?? .muted))]),
-                     x: inner.x, y: inner.y, maxWidth: inner.width)
-        var answerSpans = [Span("ans ", style: Style(.muted)), Span(answer.predictedAnswer ?? "-")]
-        if let correct = answer.correct {
-            answerSpans.append(correct ? Span(" ✓ right", style: Style(.success)) : Span(" ✗ wrong", style: Style(.rejected)))
+        if state.blind {
+            // Scores, Δ and M_IFT's answer (right or wrong) would give the automatic choice away.
+            buffer.write(Line("scores hidden (blind)", style: Style(.muted)), x: inner.x, y: inner.y, maxWidth: inner.width)
+        } else {
+            let delta = answer.score.flatMap { score in prompt.baselineScore.map { score - $0 } }
+            buffer.write(Line([Span("l ", style: Style(.muted)), Span(Format.score(answer.score)),
+                               Span(" Δ", style: Style(.muted)),
+                               Span(Format.signed(delta), style: Style(delta.map { $0 > 0 ? .success : .rejected } ?? .muted))]),
+                         x: inner.x, y: inner.y, maxWidth: inner.width)
+            var answerSpans = [Span("ans ", style: Style(.muted)), Span(answer.predictedAnswer ?? "-")]
+            if let correct = answer.correct {
+                answerSpans.append(correct ? Span(" ✓ right", style: Style(.success)) : Span(" ✗ wrong", style: Style(.rejected)))
+            }
+            buffer.write(Line(answerSpans), x: inner.x, y: inner.y + 1, maxWidth: inner.width)
         }
-        buffer.write(Line(answerSpans), x: inner.x, y: inner.y + 1, maxWidth: inner.width)
-        buffer.write(labelLine(prompt, provider: answer.provider), x: inner.x, y: inner.y + 2, maxWidth: inner.width)
+        buffer.write(labelLine(prompt, provider: answer.provider, label: shownLabel(prompt, state)),
+                     x: inner.x, y: inner.y + 2, maxWidth: inner.width)
         let textArea = CompareLayout.textArea(of: area)
         let lines = state.wrapCache.lines(for: answer.rationale, width: textArea.width, diffPartner: diffPartner,
                                           style: .normal, changedStyle: Style(.warning, .underline))
@@ -141,9 +147,21 @@ enum CompareView {
         }
     }
 
-    /// "CHOSEN human", "REJECTED auto", or nothing, from the effective label.
-    static func labelLine(_ prompt: PromptItem, provider: Int) -> Line {
-        guard let label = prompt.effectiveLabel else { return Line("unlabelled", style: Style(.muted)) }
+    /// The label the screen shows: the effective one, or in blind mode the human one alone
+    /// (the auto label is the automatic choice blind mode hides).
+    static func shownLabel(_ prompt: PromptItem, _ state: WorkbenchState) -> PairLabel? {
+        state.blind ? prompt.humanLabel : prompt.effectiveLabel
+    }
+
+    /// The list glyph: the label state, or in blind mode only whether a person labelled it.
+    static func shownStatus(_ prompt: PromptItem, _ state: WorkbenchState) -> LabelStatus {
+        guard state.blind else { return LabelStatus(prompt) }
+        return prompt.humanLabel == nil ? .unlabelled : .human
+    }
+
+    /// "CHOSEN human", "REJECTED auto", or nothing, from `label` (the one shown).
+    static func labelLine(_ prompt: PromptItem, provider: Int, label: PairLabel?) -> Line {
+        guard let label else { return Line("unlabelled", style: Style(.muted)) }
         let source = prompt.humanLabel != nil ? "human" : "auto"
         let trains = label.action.trains
         if label.chosenProvider == provider, label.chosenRationale == nil {

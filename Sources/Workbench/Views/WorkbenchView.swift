@@ -63,7 +63,8 @@ public enum WorkbenchView {
         }
         let human = state.session.prompts.filter { $0.humanLabel != nil }.count
         right.append("human \(human)/\(state.session.prompts.count)")
-        if let fraction = Agreement(state.session.prompts).fraction {
+        // Blind mode hides it: it moves the moment a label agrees or not with the auto one.
+        if !state.blind, let fraction = Agreement(state.session.prompts).fraction {
             right.append("agree \(Format.percent(fraction))")
         }
         // Drop pieces from the end until the right side fits beside the left.
