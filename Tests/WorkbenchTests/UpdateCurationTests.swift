@@ -136,10 +136,22 @@ import TUIKit
             #expect(!blind.contains(giveaway), "blind mode shows \(giveaway)")
         }
         #expect(blind.contains("scores hidden (blind)"))
-        #expect(blind.contains("● 102") && blind.contains("● 104"), "human labels still show as such")
+        #expect(blind.contains("◆ 102") && blind.contains("◆ 104"), "human labels still show as such")
+        #expect(!blind.contains("●"), "● says the human agrees with the auto label")
         // A human label made in blind mode shows as the human's.
         press(keys("1"), &state)
         let labelled = WorkbenchView.render(state).lines.joined(separator: "\n")
         #expect(labelled.contains("CHOSEN human") && !labelled.contains("auto"))
+    }
+}
+
+@Suite struct LabelGlyphTests {
+    @Test func aHumanLabelWithNoAutoLabelIsNotShownAsAgreeing() {
+        var prompt = Fixture.session().prompts[1]       // 102: human agrees with auto
+        #expect(LabelStatus(prompt) == .human && LabelStatus(prompt).glyph == "●")
+        prompt.autoLabel = nil
+        #expect(LabelStatus(prompt) == .humanOnly && LabelStatus(prompt).glyph == "◆")
+        prompt.humanLabel = PairLabel(action: .dropped, chosenProvider: 1, rejectedProvider: 2)
+        #expect(LabelStatus(prompt) == .filtered)
     }
 }

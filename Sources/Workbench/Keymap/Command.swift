@@ -91,7 +91,7 @@ public enum Command: Hashable, Sendable {
         case .lastPrompt: "last prompt"
         case .nextMatch: "next search match"
         case .previousMatch: "previous search match"
-        case .cycleFilter: "list only · ○ ● ≠ ⊘ in turn, then all"
+        case .cycleFilter: "list only · ○ ● ◆ ≠ ⊘ in turn, then all"
         case .inspect: "inspect the focused rationale"
         case .back: "back to Compare / cancel"
         case .choose(let n): "column \(n) is chosen"

@@ -1,6 +1,6 @@
 /// How a prompt's labels read on screen and how a key turns into a new human label.
 public enum LabelStatus: Hashable, Sendable, CaseIterable {
-    case unlabelled, auto, human, filtered, disagreement
+    case unlabelled, auto, human, humanOnly, filtered, disagreement
 
     /// The prompt list's glyph.
     public var glyph: String {
@@ -8,6 +8,7 @@ public enum LabelStatus: Hashable, Sendable, CaseIterable {
         case .unlabelled: "·"
         case .auto: "○"
         case .human: "●"
+        case .humanOnly: "◆"
         case .filtered: "⊘"
         case .disagreement: "≠"
         }
@@ -18,6 +19,7 @@ public enum LabelStatus: Hashable, Sendable, CaseIterable {
         case .unlabelled: "unlabelled"
         case .auto: "auto label"
         case .human: "human label agrees"
+        case .humanOnly: "human label (no auto label to agree with)"
         case .filtered: "not trained (filtered or dropped)"
         case .disagreement: "human overrode auto"
         }
@@ -30,7 +32,13 @@ public enum LabelStatus: Hashable, Sendable, CaseIterable {
            !Agreement.humanKeptAutoPair(auto: auto, human: human) {
             self = .disagreement
         } else if let effective = prompt.effectiveLabel {
-            if !effective.action.trains { self = .filtered } else { self = prompt.humanLabel == nil ? .auto : .human }
+            if !effective.action.trains {
+                self = .filtered
+            } else if prompt.humanLabel == nil {
+                self = .auto
+            } else {
+                self = prompt.autoLabel == nil ? .humanOnly : .human
+            }
         } else {
             self = .unlabelled
         }

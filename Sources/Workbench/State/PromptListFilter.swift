@@ -3,7 +3,7 @@ import TUIKit
 
 extension WorkbenchState {
     /// The filters `f` steps through after "all", in the legend's order.
-    static let filterCycle: [LabelStatus] = [.unlabelled, .auto, .human, .disagreement, .filtered]
+    static let filterCycle: [LabelStatus] = [.unlabelled, .auto, .human, .humanOnly, .disagreement, .filtered]
 
     /// Indices (into `session.prompts`) of the prompts the list shows: all of them, or those
     /// in the filter's state plus the selected one, so that a prompt labelled out of the

@@ -73,7 +73,7 @@ enum CompareView {
         switch status {
         case .unlabelled: .muted
         case .auto: .accent
-        case .human: .chosen
+        case .human, .humanOnly: .chosen
         case .filtered: .rejected
         case .disagreement: .warning
         }
@@ -156,7 +156,7 @@ enum CompareView {
     /// The list glyph: the label state, or in blind mode only whether a person labelled it.
     static func shownStatus(_ prompt: PromptItem, _ state: WorkbenchState) -> LabelStatus {
         guard state.blind else { return LabelStatus(prompt) }
-        return prompt.humanLabel == nil ? .unlabelled : .human
+        return prompt.humanLabel == nil ? .unlabelled : .humanOnly
     }
 
     /// "CHOSEN human", "REJECTED auto", or nothing, from `label` (the one shown).

@@ -4,7 +4,7 @@ import TUIKit
 /// and auto/human label agreement (COLLATE.md sections 4 and 7).
 enum EvalView {
     static func render(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
-        let rows = Layout.vertical([.min(5), .fixed(8)]).split(area)
+        let rows = Layout.vertical([.min(5), .fixed(9)]).split(area)  // agreement + one row per glyph
         let block = Block(title: "Test accuracy per iteration" + (state.jobs[.eval]?.phase == .running ? " · evaluating" : ""))
         buffer.render(block, in: rows[0])
         let inner = block.inner(rows[0])
