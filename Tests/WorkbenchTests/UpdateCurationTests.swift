@@ -155,3 +155,34 @@ import TUIKit
         #expect(LabelStatus(prompt) == .filtered)
     }
 }
+
+@Suite struct JobRateTests {
+    /// A resumed generate reports 1490 prompts already stored, then 10 more in 100 s.
+    @Test func theStatusLineShowsTheRunsOwnRateAndETA() {
+        var state = Fixture.state(size: Size(width: 160, height: 48))
+        _ = Workbench.update(&state, .jobEvent(.started(.generate, total: 3500)), now: fixedNow)
+        _ = Workbench.update(&state, .jobEvent(.progress(.generate, done: 1490, total: 3500, tokensPerSecond: nil)),
+                             now: fixedNow.addingTimeInterval(2))
+        #expect(state.jobs[.generate]?.progressText == "1490/3500", "no rate before a second report")
+        _ = Workbench.update(&state, .jobEvent(.progress(.generate, done: 1500, total: 3500, tokensPerSecond: nil)),
+                             now: fixedNow.addingTimeInterval(102))
+        // 10 prompts in 100 s: 0.1/s, 2000 left: 20000 s.
+        #expect(state.jobs[.generate]?.progressText == "1500/3500 · 0.1/s · ETA 5:33:20")
+        #expect(WorkbenchView.render(state).lines[0].contains("generate 1500/3500 · 0.1/s · ETA 5:33:20"))
+    }
+
+    @Test func aPausedTrainingShowsNoETA() {
+        var state = Fixture.state(size: Size(width: 160, height: 48))
+        press(keys("t"), &state)
+        _ = Workbench.update(&state, .jobEvent(.started(.train, total: 20)), now: fixedNow)
+        for step in 1...4 {
+            _ = Workbench.update(&state, .jobEvent(.progress(.train, done: step, total: 20, tokensPerSecond: nil)),
+                                 now: fixedNow.addingTimeInterval(Double(step)))
+        }
+        #expect(state.jobs[.train]?.progressText == "4/20 · 1.0/s · ETA 0:16")
+        _ = Workbench.update(&state, .jobEvent(.paused(.train)), now: fixedNow.addingTimeInterval(5))
+        #expect(state.jobs[.train]?.progressText == "4/20 · 1.0/s")
+        let lines = WorkbenchView.render(state).lines
+        #expect(lines.contains { $0.contains("ETA --:--") } && !lines.contains { $0.contains("ETA 0:") })
+    }
+}

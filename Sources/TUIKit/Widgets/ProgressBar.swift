@@ -55,11 +55,14 @@ public struct ProgressBar: Widget, Sendable {
     public var filledStyle: Style
     public var emptyStyle: Style
     public var labelStyle: Style
+    /// False for work that is not moving (paused, stopped): the ETA reads "--:--".
+    public var showsETA: Bool
 
     public init(_ progress: Progress, unit: String = "it", filledStyle: Style = Style(.accent),
-                emptyStyle: Style = Style(.muted), labelStyle: Style = .normal) {
+                emptyStyle: Style = Style(.muted), labelStyle: Style = .normal, showsETA: Bool = true) {
         self.progress = progress
         self.unit = unit
+        self.showsETA = showsETA
         self.filledStyle = filledStyle
         self.emptyStyle = emptyStyle
         self.labelStyle = labelStyle
@@ -68,7 +71,7 @@ public struct ProgressBar: Widget, Sendable {
     /// The text shown after the bar.
     public var label: String {
         let rate = progress.rate.map { "\(Progress.formatRate($0)) \(unit)/s" } ?? "- \(unit)/s"
-        let eta = progress.etaSeconds.map(Progress.formatDuration) ?? "--:--"
+        let eta = showsETA ? progress.etaSeconds.map(Progress.formatDuration) ?? "--:--" : "--:--"
         return "\(Self.formatCount(progress.done))/\(Self.formatCount(progress.total))  \(rate)  ETA \(eta)"
     }
 

@@ -44,8 +44,30 @@ public struct JobStatus: Hashable, Sendable {
     public var tokensPerSecond: Double?
     public var startedAt: Date
     public var elapsedSeconds: Double
+    /// `done` and `elapsedSeconds` at the job's first progress report: the rate is measured
+    /// from there, so units a resumed stage skipped (already stored) do not inflate it.
+    public var baselineDone: Int?
+    public var baselineSeconds: Double = 0
 
     public var isActive: Bool { phase == .running || phase == .paused }
+
+    /// Progress of this run's own work, for its rate and ETA (nil rate before two reports).
+    public var runProgress: TUIKit.Progress {
+        let base = baselineDone ?? done
+        return TUIKit.Progress(done: Double(done - base), total: Double(max(0, total - base)),
+                        elapsedSeconds: elapsedSeconds - baselineSeconds)
+    }
+
+    /// "8/6973 · 0.1/s · ETA 23:10:00" (rate and ETA once known, ETA only while running).
+    public var progressText: String {
+        var text = "\(done)/\(total)"
+        let progress = runProgress
+        if let rate = progress.rate { text += " · " + TUIKit.Progress.formatRate(rate) + "/s" }
+        if phase == .running, progress.rate != nil, let eta = progress.etaSeconds {
+            text += " · ETA " + TUIKit.Progress.formatDuration(eta)
+        }
+        return text
+    }
 }
 
 /// The status line's message. A message that is not an error gives way to the key hints

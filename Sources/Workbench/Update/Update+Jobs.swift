@@ -18,6 +18,10 @@ extension Workbench {
             status.total = total
             status.tokensPerSecond = tokensPerSecond ?? status.tokensPerSecond
             status.elapsedSeconds = now.timeIntervalSince(status.startedAt)
+            if status.baselineDone == nil {
+                status.baselineDone = done
+                status.baselineSeconds = status.elapsedSeconds
+            }
             state.jobs[kind] = status
         case .metric(let step, let name, let value):
             state.metrics[name, default: []].append(ChartPoint(x: Double(step), y: value))

@@ -62,12 +62,13 @@ enum TrainView {
         let tokens = job?.tokensPerSecond.map { String(format: "%.1f", $0) } ?? "-"
         let progress = Progress(done: Double(job?.done ?? 0), total: Double(job?.total ?? state.trainSteps),
                                 elapsedSeconds: job?.elapsedSeconds ?? 0)
-        let eta = progress.etaSeconds.map(Progress.formatDuration) ?? "--:--"
+        // A paused, stopped or finished run is not on its way anywhere: no ETA.
+        let eta = job?.phase == .running ? progress.etaSeconds.map(Progress.formatDuration) ?? "--:--" : "--:--"
         let summary = "step \(step.map(String.init) ?? "-")   loss \(Format.score(loss))   tokens/s \(tokens)   ETA \(eta)"
             + "   t starts \(state.trainSteps) steps"
         buffer.write(summary, x: inner.x, y: inner.y, maxWidth: inner.width)
         if inner.height > 1 {
-            buffer.render(ProgressBar(progress, unit: "step"), in: inner.row(1))
+            buffer.render(ProgressBar(progress, unit: "step", showsETA: job?.phase == .running), in: inner.row(1))
         }
     }
 }

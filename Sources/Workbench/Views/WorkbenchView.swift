@@ -59,7 +59,7 @@ public enum WorkbenchView {
         var right: [String] = []
         for kind in JobKind.allCases {
             guard let job = state.jobs[kind], job.isActive else { continue }
-            right.append("\(kind.rawValue) \(job.done)/\(job.total)" + (job.phase == .paused ? " paused" : ""))
+            right.append("\(kind.rawValue) \(job.progressText)" + (job.phase == .paused ? " paused" : ""))
         }
         let human = state.session.prompts.filter { $0.humanLabel != nil }.count
         right.append("human \(human)/\(state.session.prompts.count)")
