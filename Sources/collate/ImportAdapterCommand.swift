@@ -29,6 +29,8 @@ struct ImportAdapterCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let source = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
         let result = try AdapterImport.run(session: opened, provider: provider, iteration: iteration, from: source,
                                            replace: replace)

@@ -25,6 +25,8 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let report = try TaskImporter.importData(
             manifest: opened.manifest, location: opened.location, store: opened.store,
             policy: policy == .strict ? .fail : .skip)

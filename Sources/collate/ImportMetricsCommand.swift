@@ -14,6 +14,8 @@ struct ImportMetricsCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let result = try MetricsExchange.importTrainerState(url: url, into: opened.store)
         let id = result.run.id.map(String.init) ?? "?"

@@ -14,6 +14,8 @@ struct PairsCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         guard let iteration = try iteration ?? PairsStage.latestScoredIteration(opened.store) else {
             throw CommandFailure("no scores yet: run the score stage first")
         }

@@ -31,6 +31,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let count = opened.manifest.effectiveProviderCount
         if let provider, !(1...count).contains(provider) {
             throw ValidationError("provider \(provider) is not in 1...\(count)")

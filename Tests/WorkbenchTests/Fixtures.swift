@@ -77,7 +77,7 @@ final class MemoryBackend: WorkbenchBackend, @unchecked Sendable {
                 RenderedPrompt(mode: "I -> R", text: "Question: \(instruction)\nReasoning (provider \(provider)):")]
     }
 
-    func writeHumanLabel(promptID: Int64, label: PairLabel?) throws {
+    func writeHumanLabel(promptID: Int64, label: PairLabel?, kind: LabelWriteKind) throws {
         if failWrites { throw WriteFailed() }
         writes.append((promptID, label))
         if let index = session.prompts.firstIndex(where: { $0.id == promptID }) { session.prompts[index].humanLabel = label }

@@ -214,8 +214,8 @@ final class GatedBackend: WorkbenchBackend, @unchecked Sendable {
     func renderedPrompts(promptID: Int64, provider: Int) throws -> [RenderedPrompt] {
         try inner.renderedPrompts(promptID: promptID, provider: provider)
     }
-    func writeHumanLabel(promptID: Int64, label: PairLabel?) throws {
-        try inner.writeHumanLabel(promptID: promptID, label: label)
+    func writeHumanLabel(promptID: Int64, label: PairLabel?, kind: LabelWriteKind) throws {
+        try inner.writeHumanLabel(promptID: promptID, label: label, kind: kind)
     }
     func control(_ command: JobCommand, report: @escaping @Sendable (JobEvent) -> Void) throws {
         let gate = self.gate

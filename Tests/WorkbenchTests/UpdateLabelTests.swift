@@ -88,16 +88,16 @@ struct LabelCase: CustomTestStringConvertible, Sendable {
         let effects3 = press(keys("3"), &state)
         #expect(effects3 == [.writeLabel(promptID: 101, Self.label(.chosen, 3, 2))])
         // Undo: the label before "3" (beta > gamma) is written back through the backend.
-        #expect(press(keys("u"), &state) == [.writeLabel(promptID: 101, Self.label(.chosen, 2, 3))])
+        #expect(press(keys("u"), &state) == [.writeLabel(promptID: 101, Self.label(.chosen, 2, 3), kind: .undo)])
         #expect(state.session.prompts[0].humanLabel == Self.label(.chosen, 2, 3))
         // Undo again: no human label at all (back to auto).
-        #expect(press(keys("u"), &state) == [.writeLabel(promptID: 101, nil)])
+        #expect(press(keys("u"), &state) == [.writeLabel(promptID: 101, nil, kind: .undo)])
         #expect(state.session.prompts[0].humanLabel == nil)
         #expect(press(keys("u"), &state).isEmpty)
         #expect(state.message?.text == "nothing to undo")
         // Redo twice replays both changes, in order.
-        #expect(press([.ctrl("r")], &state) == [.writeLabel(promptID: 101, Self.label(.chosen, 2, 3))])
-        #expect(press([.ctrl("r")], &state) == [.writeLabel(promptID: 101, Self.label(.chosen, 3, 2))])
+        #expect(press([.ctrl("r")], &state) == [.writeLabel(promptID: 101, Self.label(.chosen, 2, 3), kind: .redo)])
+        #expect(press([.ctrl("r")], &state) == [.writeLabel(promptID: 101, Self.label(.chosen, 3, 2), kind: .redo)])
         #expect(press([.ctrl("r")], &state).isEmpty)
     }
 
@@ -105,7 +105,7 @@ struct LabelCase: CustomTestStringConvertible, Sendable {
         var state = Fixture.state()
         press(keys("x"), &state)
         press(keys("jj"), &state)
-        #expect(press(keys("u"), &state) == [.writeLabel(promptID: 101, nil)])
+        #expect(press(keys("u"), &state) == [.writeLabel(promptID: 101, nil, kind: .undo)])
         #expect(state.currentPrompt?.id == 103)
     }
 
@@ -129,7 +129,7 @@ struct LabelCase: CustomTestStringConvertible, Sendable {
         press(keys("b"), &state)
         let order = BlindOrder.permutation(count: 3, promptID: 101)
         let effects = press(keys("1"), &state)
-        guard case .writeLabel(_, let label?) = effects.first else {
+        guard case .writeLabel(_, let label?, _) = effects.first else {
             Issue.record("no label written: \(effects)")
             return
         }

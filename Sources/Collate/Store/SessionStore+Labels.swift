@@ -58,12 +58,15 @@ extension SessionStore {
 
     /// Records a person's decision, replacing the effective label. `providerCount` is S, to
     /// reject provider numbers the session does not have. Repeating the decision in force
-    /// (same content and note) writes nothing.
+    /// (same content and note) writes nothing. `expecting` makes the write a compare-and-set
+    /// on the latest human row (`StoreError.labelChanged` when another writer moved it).
     @discardableResult
     public func writeHumanLabel(promptID: Int64, iteration: Int, request: HumanLabelRequest, note: String?,
-                                providerCount: Int, at date: Date = Date()) throws -> LabelWrite {
+                                providerCount: Int, expecting: HumanLabelExpectation = .anything,
+                                at date: Date = Date()) throws -> LabelWrite {
         try write { db in
             guard try PromptRecord.exists(db, key: promptID) else { throw StoreError.unknownPrompt(promptID) }
+            try Self.check(expecting, db, promptID: promptID, iteration: iteration)
             let auto = try Self.latest(db, promptID: promptID, iteration: iteration, source: .auto)
             let effective = try Self.effective(db, promptID: promptID, iteration: iteration)
             let scores = try Self.scores(db, promptID: promptID, iteration: iteration)

@@ -6,10 +6,13 @@ extension SessionStore {
     /// the auto label (if any) is in force again. Appends a `withdrawn` human row whose
     /// `replacesLabelId` is the label withdrawn; nothing is deleted or rewritten. Returns that
     /// row, or nil when no human label is in force (nothing to withdraw, nothing written).
+    /// `expecting`: as for `writeHumanLabel`, a compare-and-set on the latest human row.
     @discardableResult
-    public func withdrawHumanLabel(promptID: Int64, iteration: Int, at date: Date = Date()) throws -> LabelRecord? {
+    public func withdrawHumanLabel(promptID: Int64, iteration: Int, expecting: HumanLabelExpectation = .anything,
+                                   at date: Date = Date()) throws -> LabelRecord? {
         try write { db in
             guard try PromptRecord.exists(db, key: promptID) else { throw StoreError.unknownPrompt(promptID) }
+            try Self.check(expecting, db, promptID: promptID, iteration: iteration)
             guard let human = try Self.humanInForce(db, promptID: promptID, iteration: iteration) else { return nil }
             var withdrawal = LabelRecord(
                 id: nil, promptId: promptID, iteration: iteration, source: .human, action: .withdrawn,

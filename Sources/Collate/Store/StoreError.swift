@@ -5,6 +5,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case corrupt(String)
     /// The lock file beside the store could not be opened or locked (path, errno text).
     case lock(String, String)
+    /// A compare-and-set label write found another writer's row: `current` is the human label
+    /// in force now (nil: none, or withdrawn).
+    case labelChanged(promptID: Int64, current: LabelRecord?)
 
     public var description: String {
         switch self {
@@ -12,6 +15,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .invalidLabel(let reason): "cannot write this label: \(reason)"
         case .corrupt(let reason): "the session store is damaged: \(reason)"
         case .lock(let path, let reason): "cannot lock \(path) to open the session store: \(reason)"
+        case .labelChanged(let promptID, let current):
+            "prompt \(promptID)'s label was changed by another writer meanwhile (now: "
+                + (current.map { "\($0.action.rawValue), provider \($0.chosenProvider.map(String.init) ?? "-") over \($0.rejectedProvider.map(String.init) ?? "-")" } ?? "no human label")
+                + ")"
         }
     }
 }

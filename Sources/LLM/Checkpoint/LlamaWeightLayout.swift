@@ -21,33 +21,41 @@ public struct LlamaWeightLayout: Sendable, Equatable {
 
     /// Every required tensor and its shape, in checkpoint order (embedding, layers, norm, head).
     public var tensors: [(name: String, shape: [Int])] {
+        var tensors: [(name: String, shape: [Int])] = []
+        forEachTensor { tensors.append(($0, $1)) }
+        return tensors
+    }
+
+    /// Calls `body` with each required tensor in checkpoint order, without listing them first:
+    /// a check that throws at the first missing one does work bounded by the checkpoint, not by
+    /// a config's claim (`num_hidden_layers: 1000000000`).
+    public func forEachTensor(_ body: (_ name: String, _ shape: [Int]) throws -> Void) rethrows {
         let hidden = config.hiddenSize
         let queryWidth = config.numAttentionHeads * config.headDim   // heads * head_dim
         let keyValueWidth = config.numKeyValueHeads * config.headDim // kv_heads * head_dim
         let intermediate = config.intermediateSize
-        var tensors: [(name: String, shape: [Int])] = [(Self.embedding, [config.vocabSize, hidden])]
+        try body(Self.embedding, [config.vocabSize, hidden])
         for index in 0..<config.numHiddenLayers {
-            func add(_ suffix: String, _ shape: [Int]) { tensors.append((Self.layer(index, suffix), shape)) }
-            add("input_layernorm.weight", [hidden])
-            add("self_attn.q_proj.weight", [queryWidth, hidden])
-            add("self_attn.k_proj.weight", [keyValueWidth, hidden])
-            add("self_attn.v_proj.weight", [keyValueWidth, hidden])
-            add("self_attn.o_proj.weight", [hidden, queryWidth])
+            func add(_ suffix: String, _ shape: [Int]) throws { try body(Self.layer(index, suffix), shape) }
+            try add("input_layernorm.weight", [hidden])
+            try add("self_attn.q_proj.weight", [queryWidth, hidden])
+            try add("self_attn.k_proj.weight", [keyValueWidth, hidden])
+            try add("self_attn.v_proj.weight", [keyValueWidth, hidden])
+            try add("self_attn.o_proj.weight", [hidden, queryWidth])
             if hasQKVBias {
-                add("self_attn.q_proj.bias", [queryWidth])
-                add("self_attn.k_proj.bias", [keyValueWidth])
-                add("self_attn.v_proj.bias", [keyValueWidth])
+                try add("self_attn.q_proj.bias", [queryWidth])
+                try add("self_attn.k_proj.bias", [keyValueWidth])
+                try add("self_attn.v_proj.bias", [keyValueWidth])
             }
-            if hasOutputBias { add("self_attn.o_proj.bias", [hidden]) }
-            add("post_attention_layernorm.weight", [hidden])
-            add("mlp.gate_proj.weight", [intermediate, hidden])
-            add("mlp.up_proj.weight", [intermediate, hidden])
-            add("mlp.down_proj.weight", [hidden, intermediate])
+            if hasOutputBias { try add("self_attn.o_proj.bias", [hidden]) }
+            try add("post_attention_layernorm.weight", [hidden])
+            try add("mlp.gate_proj.weight", [intermediate, hidden])
+            try add("mlp.up_proj.weight", [intermediate, hidden])
+            try add("mlp.down_proj.weight", [hidden, intermediate])
         }
-        tensors.append((Self.finalNorm, [hidden]))
+        try body(Self.finalNorm, [hidden])
         // Tied models reuse the embedding; an lm_head in the file is then ignored, as HF does.
-        if !config.tieWordEmbeddings { tensors.append((Self.lmHead, [config.vocabSize, hidden])) }
-        return tensors
+        if !config.tieWordEmbeddings { try body(Self.lmHead, [config.vocabSize, hidden]) }
     }
 
     /// Total parameters (the tied head counted once).

@@ -57,16 +57,25 @@ public struct ModelDirectory: Sendable {
                 throw .unsupportedTensor(directory: directory, tensor: name, reason: "MLP biases are not supported")
             }
         }
-        for (name, shape) in layout.tensors {
-            guard weights.contains(name) else { throw .missingTensor(directory: directory, tensor: name) }
-            let info: SafetensorsTensorInfo
-            do { info = try weights.info(name) } catch { throw .weights(error) }
-            guard info.dtype.isFloatConvertible else {
-                throw .unsupportedDType(directory: directory, tensor: name, dtype: info.dtype.rawValue)
+        // One by one, not `layout.tensors`: the walk stops at the first tensor the checkpoint
+        // lacks, so a config's layer count cannot make it list billions of names.
+        do {
+            try layout.forEachTensor { name, shape in
+                guard weights.contains(name) else { throw ModelDirectoryError.missingTensor(directory: directory, tensor: name) }
+                let info = try weights.info(name)
+                guard info.dtype.isFloatConvertible else {
+                    throw ModelDirectoryError.unsupportedDType(directory: directory, tensor: name, dtype: info.dtype.rawValue)
+                }
+                guard info.shape == shape else {
+                    throw ModelDirectoryError.shapeMismatch(directory: directory, tensor: name, expected: shape, found: info.shape)
+                }
             }
-            guard info.shape == shape else {
-                throw .shapeMismatch(directory: directory, tensor: name, expected: shape, found: info.shape)
-            }
+        } catch let error as ModelDirectoryError {
+            throw error
+        } catch let error as SafetensorsError {
+            throw .weights(error)
+        } catch {
+            throw .unsupportedTensor(directory: directory, tensor: "(layout)", reason: "\(error)")
         }
         return layout
     }

@@ -64,22 +64,42 @@ extension ModelConfig {
         let scalingFields = try ropeParameters ?? fields.optionalFields("rope_scaling")
         let ropeScaling = try scalingFields.flatMap { scaling throws in try Self.llama3Scaling(scaling) }
 
+        let vocabSize = try Self.positive(fields, "vocab_size")
+        let rmsNormEps = try fields.optionalDouble("rms_norm_eps") ?? 1e-6
+        guard rmsNormEps.isFinite, rmsNormEps > 0 else {
+            throw fields.error("rms_norm_eps", .invalid("must be a positive number, found \(rmsNormEps)"))
+        }
+        guard ropeTheta.isFinite, ropeTheta > 0 else {
+            throw fields.error("rope_theta", .invalid("must be a positive number, found \(ropeTheta)"))
+        }
+        let maxPositions = try fields.optionalInt("max_position_embeddings")
+        if let maxPositions, maxPositions <= 0 {
+            throw fields.error("max_position_embeddings", .invalid("must be positive, found \(maxPositions)"))
+        }
+        let bosTokenID = try fields.optionalInt("bos_token_id")
+        let eosTokenIDs = try Self.tokenIDs(fields, "eos_token_id")
+        for (key, ids) in [("bos_token_id", bosTokenID.map { [$0] } ?? []), ("eos_token_id", eosTokenIDs)] {
+            if let bad = ids.first(where: { !(0..<vocabSize).contains($0) }) {
+                throw fields.error(key, .invalid("(\(bad)) is not a token of the vocabulary (vocab_size \(vocabSize))"))
+            }
+        }
+
         self.init(
             modelType: modelType,
-            vocabSize: try Self.positive(fields, "vocab_size"),
+            vocabSize: vocabSize,
             hiddenSize: hidden,
             intermediateSize: try Self.positive(fields, "intermediate_size"),
             numHiddenLayers: try Self.positive(fields, "num_hidden_layers"),
             numAttentionHeads: heads,
             numKeyValueHeads: kvHeads,
             headDim: headDim,
-            rmsNormEps: try fields.optionalDouble("rms_norm_eps") ?? 1e-6,
+            rmsNormEps: rmsNormEps,
             ropeTheta: ropeTheta,
             ropeScaling: ropeScaling,
             tieWordEmbeddings: try fields.optionalBool("tie_word_embeddings") ?? false,
-            maxPositionEmbeddings: try fields.optionalInt("max_position_embeddings"),
-            bosTokenID: try fields.optionalInt("bos_token_id"),
-            eosTokenIDs: try Self.tokenIDs(fields, "eos_token_id"),
+            maxPositionEmbeddings: maxPositions,
+            bosTokenID: bosTokenID,
+            eosTokenIDs: eosTokenIDs,
             torchDtype: try fields.optionalString("torch_dtype") ?? fields.optionalString("dtype"),
             attentionBias: try fields.optionalBool("attention_bias") ?? false,
             slidingWindow: try Self.slidingWindow(fields, modelType: modelType)

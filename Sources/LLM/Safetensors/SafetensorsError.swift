@@ -22,6 +22,8 @@ public enum SafetensorsError: Error, Sendable, Equatable, CustomStringConvertibl
     case invalidIndex(file: String, reason: String)
     case ioFailure(file: String, reason: String)
     case invalidTensorToWrite(file: String, tensor: String, reason: String)
+    /// A float tensor holds a NaN or an infinity (at element `index`, row-major).
+    case nonFiniteValue(file: String, tensor: String, index: Int)
 
     public var description: String {
         switch self {
@@ -68,6 +70,8 @@ public enum SafetensorsError: Error, Sendable, Equatable, CustomStringConvertibl
             "\(file): \(reason)"
         case .invalidTensorToWrite(let file, let tensor, let reason):
             "\(file): cannot write tensor \"\(tensor)\": \(reason)"
+        case .nonFiniteValue(let file, let tensor, let index):
+            "\(file): tensor \"\(tensor)\" holds a NaN or infinity (element \(index)): refusing weights that would compute garbage"
         }
     }
 }

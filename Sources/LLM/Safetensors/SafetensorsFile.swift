@@ -47,10 +47,19 @@ public final class SafetensorsFile: Sendable {
 
     /// The tensor's bytes inside the mapping. Valid for as long as this object is alive: keep
     /// a reference to the `SafetensorsFile` next to any stored pointer.
+    /// A float tensor holding a NaN or an infinity is refused here, naming it: every load
+    /// (a model, an adapter) reads its tensors through this, and poisoned weights would
+    /// otherwise load with exit 0 and give null log-probs. The scan is one pass over bytes
+    /// about to be read anyway.
     public func rawBytes(_ name: String) throws(SafetensorsError) -> UnsafeRawBufferPointer {
         let info = try info(name)
         let start = header.dataStart + info.dataRange.lowerBound
-        return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<start + info.dataRange.count])
+        let bytes = UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<start + info.dataRange.count])
+        if let encoding = ScalarEncoding(rawValue: info.dtype.rawValue),
+           let index = NonFiniteScan.firstIndex(in: bytes, encoding: encoding) {
+            throw .nonFiniteValue(file: path, tensor: name, index: index)
+        }
+        return bytes
     }
 
     /// The raw 16-bit words of an F16 or BF16 tensor (copied out of the mapping).

@@ -25,6 +25,8 @@ public final class MemoryTerminal: Terminal {
 
     public var waker: any Waker { memoryWaker }
 
+    public var isScripted: Bool { true }
+
     /// Queues events to be returned by `nextEvent`, in order.
     public func feed(_ events: [Event]) { scripted += events }
 

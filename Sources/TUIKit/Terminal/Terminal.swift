@@ -20,4 +20,11 @@ public protocol Terminal: AnyObject {
     var waker: any Waker { get }
     /// Draws later frames with another theme (the next `present` repaints everything).
     func setTheme(_ theme: Theme)
+    /// True for a terminal whose events are scripted (tests): a nil from `nextEvent` then
+    /// means the script ran out, not that time passed.
+    var isScripted: Bool { get }
+}
+
+extension Terminal {
+    public var isScripted: Bool { false }
 }

@@ -28,13 +28,16 @@ public final class WorkbenchApp {
     let themes: ThemeLibrary
     let clock: () -> Date
     let inbox = JobInbox()
+    /// How often an idle workbench asks the store whether another writer changed labels.
+    let pollInterval: Duration
 
     /// Loads the session and applies the theme. `notices` (a bad keys file, a broken theme)
     /// are shown in the status line of the first frame.
     public init(backend: any WorkbenchBackend, terminal: any Terminal, keymap: Keymap = .standard,
                 themes: ThemeLibrary = ThemeLibrary(), themeName: String = "dark", notices: [String] = [],
-                clock: @escaping () -> Date = Date.init) throws {
+                clock: @escaping () -> Date = Date.init, pollInterval: Duration = .seconds(1)) throws {
         self.backend = backend
+        self.pollInterval = pollInterval
         self.terminal = terminal
         self.themes = themes
         self.clock = clock
@@ -48,14 +51,32 @@ public final class WorkbenchApp {
         }
     }
 
-    /// Runs until quit (or, with a terminal that has no more events, until they run out).
+    /// Runs until quit (or, with a scripted terminal, until its events run out). Every
+    /// `pollInterval` of idleness the store is asked for other writers' labels.
     public func run() throws {
         try present()
         while !state.shouldQuit {
-            guard let event = try terminal.nextEvent(timeout: nil) else { return }
+            guard let event = try terminal.nextEvent(timeout: pollInterval) else {
+                if terminal.isScripted { return }
+                if pollStore() { try present() }
+                continue
+            }
             handle(event)
             try present()
         }
+    }
+
+    /// Shows labels other writers wrote since the last look (one cheap query when there are
+    /// none). Returns whether the state changed.
+    @discardableResult
+    public func pollStore() -> Bool {
+        do {
+            guard let labels = try backend.labelsChangedElsewhere() else { return false }
+            dispatch(.labelsRefreshed(labels))
+        } catch {
+            dispatch(.failed("cannot read the session's labels: \(error)"))
+        }
+        return true
     }
 
     /// A session that has no rationale yet (a first open) starts generating them, so that the
@@ -76,6 +97,8 @@ public final class WorkbenchApp {
         case .key(.resize):
             dispatch(.resized(terminal.size))
         default:
+            // A key acts on what the store holds now, not on what it held a poll ago.
+            pollStore()
             for action in KeyRouter.actions(for: event, state: state) { dispatch(action) }
         }
     }
@@ -91,9 +114,12 @@ public final class WorkbenchApp {
 
     func perform(_ effect: Effect) {
         switch effect {
-        case .writeLabel(let promptID, let label):
+        case .writeLabel(let promptID, let label, let kind):
             do {
-                try backend.writeHumanLabel(promptID: promptID, label: label)
+                try backend.writeHumanLabel(promptID: promptID, label: label, kind: kind)
+            } catch let conflict as LabelConflict {
+                dispatch(.labelConflict(promptID: promptID, current: conflict.current, kind: kind))
+                pollStore()
             } catch {
                 // Show what the store holds rather than what we failed to write.
                 if let session = try? backend.loadSession() { dispatch(.sessionLoaded(session)) }

@@ -42,9 +42,43 @@ public protocol WorkbenchBackend: AnyObject {
     /// Each mode's prompt for a prompt and provider (the inspector's bottom pane).
     func renderedPrompts(promptID: Int64, provider: Int) throws -> [RenderedPrompt]
     /// Makes `label` the prompt's human label; nil withdraws the human label (undo back to
-    /// the auto decision).
-    func writeHumanLabel(promptID: Int64, label: PairLabel?) throws
+    /// the auto decision). A backend shared with other writers refuses (`LabelConflict`) a
+    /// `.new` label over a label this window has not seen, and an undo or redo unless the
+    /// label in force is the one this window wrote.
+    func writeHumanLabel(promptID: Int64, label: PairLabel?, kind: LabelWriteKind) throws
+    /// Labels other writers wrote since the last load or refresh: every prompt's labels, or
+    /// nil when nothing changed. Cheap when nothing changed (it is asked on every key).
+    func labelsChangedElsewhere() throws -> [Int64: PromptLabels]?
     /// Starts, pauses, resumes or stops a job. Jobs run on their own threads and call
     /// `report` from there; `report` is cheap and never blocks.
     func control(_ command: JobCommand, report: @escaping @Sendable (JobEvent) -> Void) throws
+}
+
+extension WorkbenchBackend {
+    public func writeHumanLabel(promptID: Int64, label: PairLabel?) throws {
+        try writeHumanLabel(promptID: promptID, label: label, kind: .new)
+    }
+
+    /// A backend nobody else writes to never has changes from elsewhere.
+    public func labelsChangedElsewhere() throws -> [Int64: PromptLabels]? { nil }
+}
+
+/// A prompt's labels as the store holds them.
+public struct PromptLabels: Hashable, Sendable {
+    public var auto: PairLabel?
+    public var human: PairLabel?
+
+    public init(auto: PairLabel?, human: PairLabel?) {
+        self.auto = auto
+        self.human = human
+    }
+}
+
+/// Another writer's label stands where this window expected its own or what it last saw.
+public struct LabelConflict: Error, Hashable, CustomStringConvertible {
+    public var promptID: Int64
+    /// The human label in force now (nil: none).
+    public var current: PairLabel?
+
+    public var description: String { "prompt \(promptID)'s label was changed by another writer" }
 }

@@ -42,13 +42,13 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
         case .start(.train, let steps):
             let plan = TrainJob.Plan(iteration: iteration, steps: steps,
                                      providers: Array(1...max(1, session.manifest.effectiveProviderCount)))
-            launch(.train, report: report) { [self] in
+            launch(.train, session: session, report: report) { [self] in
                 state.withLock { $0.pausedTrain = nil }
                 var job = TrainJob(session: session, plan: plan, report: report, request: currentRequest)
                 return job.run(resuming: false)
             }
         case .start(let kind, _):
-            launch(kind, report: report) {
+            launch(kind, session: session, report: report) {
                 StageJob(kind: kind, session: session, iteration: iteration, report: report).run()
             }
         case .pause(let kind):
@@ -64,7 +64,7 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
                 report(.failed(kind, message: "no paused \(kind.rawValue) job to resume"))
                 return
             }
-            launch(.train, report: report) { [self] in
+            launch(.train, session: session, report: report) { [self] in
                 state.withLock { $0.pausedTrain = nil }
                 report(.resumed(.train))
                 var job = TrainJob(session: session, plan: plan, report: report, request: currentRequest)
@@ -96,7 +96,9 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
 
     /// Runs `body` on a new low-priority thread unless a job is running; `body`'s ending is
     /// reported after the runner is free again, so the UI may start the next job at once.
-    private func launch(_ kind: JobKind, report: @escaping @Sendable (JobEvent) -> Void,
+    /// The job holds the session's lock (`SessionLock`) while it runs, so a `collate train`
+    /// started beside it (or it beside one) fails at once naming the other.
+    private func launch(_ kind: JobKind, session: Session, report: @escaping @Sendable (JobEvent) -> Void,
                         body: @escaping @Sendable () -> TrainJob.Ending) {
         let busy = state.withLock { control -> JobKind? in
             if let running = control.running { return running }
@@ -111,7 +113,15 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
         let niceness = self.niceness
         let thread = Thread { [self] in
             Self.lowerPriority(by: niceness)
-            let ending = body()
+            let ending: TrainJob.Ending
+            do {
+                let lock = try SessionLock(session: session.location,
+                                           holder: "the workbench's \(kind.rawValue) job, \(SessionLock.describeThisProcess())")
+                ending = body()
+                lock.release()
+            } catch {
+                ending = .failed("\(error)")
+            }
             state.withLock { control in
                 control.running = nil
                 control.request = nil

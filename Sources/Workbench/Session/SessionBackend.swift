@@ -11,6 +11,12 @@ public final class SessionBackend: WorkbenchBackend {
     public let session: Session
     public let iteration: Int
     let jobs: any SessionJobRunner
+    /// What this window knows of the store's labels, so that it sees other writers' labels
+    /// and never writes over one it has not seen (compare-and-set on the latest human row).
+    private var labelWatermark: Int64 = -1
+    /// Per prompt: the latest human row this window has shown, and the one it wrote last.
+    private var seenHumanRow: [Int64: Int64] = [:]
+    private var ownHumanRow: [Int64: Int64] = [:]
 
     /// `jobs` runs generate/score/train/eval; the default says what is missing instead.
     public init(session: Session, jobs: (any SessionJobRunner)? = nil) throws {
@@ -33,7 +39,8 @@ public final class SessionBackend: WorkbenchBackend {
         let records = try store.prompts()
         let generations = Dictionary(grouping: try store.generations(iteration: iteration), by: \.promptId)
         let scores = Dictionary(grouping: try store.scores(iteration: iteration), by: \.promptId)
-        let labels = try store.labelsInForce(iteration: iteration)
+        let labels = try store.labelSnapshot(iteration: iteration)
+        remember(labels)
         let predictions = Dictionary(grouping: try store.predictions(iteration: iteration), by: \.promptId)
         var prompts: [PromptItem] = []
         prompts.reserveCapacity(records.count)
@@ -76,11 +83,50 @@ public final class SessionBackend: WorkbenchBackend {
         ]
     }
 
-    public func writeHumanLabel(promptID: Int64, label: PairLabel?) throws {
+    public func labelsChangedElsewhere() throws -> [Int64: PromptLabels]? {
+        guard try store.labelWatermark() != labelWatermark else { return nil }
+        let labels = try store.labelSnapshot(iteration: iteration)
+        remember(labels)
+        var result: [Int64: PromptLabels] = [:]
+        for id in Set(labels.auto.keys).union(labels.human.keys) {
+            result[id] = PromptLabels(auto: labels.auto[id].flatMap(PairLabel.init),
+                                      human: labels.human[id].flatMap(PairLabel.init))
+        }
+        return result
+    }
+
+    private func remember(_ labels: LabelSnapshot) {
+        labelWatermark = labels.watermark
+        seenHumanRow = labels.latestHumanRow
+    }
+
+    /// A new label expects the latest human row this window has shown; an undo or redo
+    /// expects the row this window wrote last, so it never undoes another writer's label.
+    public func writeHumanLabel(promptID: Int64, label: PairLabel?, kind: LabelWriteKind) throws {
+        if labelWatermark < 0 { remember(try store.labelSnapshot(iteration: iteration)) }
+        let expected = kind == .new ? seenHumanRow[promptID] : (ownHumanRow[promptID] ?? seenHumanRow[promptID])
+        do {
+            if let written = try write(promptID: promptID, label: label, expecting: .latestHumanRow(expected)) {
+                seenHumanRow[promptID] = written
+                ownHumanRow[promptID] = written
+            }
+        } catch StoreError.labelChanged(_, let current) {
+            throw LabelConflict(promptID: promptID, current: current.flatMap(PairLabel.init))
+        }
+    }
+
+    /// Writes (or with nil, withdraws) the human label; returns the latest human row after it.
+    private func write(promptID: Int64, label: PairLabel?, expecting: HumanLabelExpectation) throws -> Int64? {
         let when = label?.time ?? Date()
         guard let label else {
-            try store.withdrawHumanLabel(promptID: promptID, iteration: iteration, at: when)
-            return
+            let withdrawal = try store.withdrawHumanLabel(promptID: promptID, iteration: iteration,
+                                                          expecting: expecting, at: when)
+            // Nothing in force to withdraw: the latest row is still the one expected.
+            guard let withdrawal else {
+                if case .latestHumanRow(let row) = expecting { return row }
+                return nil
+            }
+            return withdrawal.id
         }
         if label.action == .filtered {
             // Agreeing that the filter was right: only meaningful for the auto pair as it stands.
@@ -90,8 +136,9 @@ public final class SessionBackend: WorkbenchBackend {
                 throw StoreError.invalidLabel("prompt \(promptID) has no filtered auto pair like this one to accept")
             }
         }
-        try store.writeHumanLabel(promptID: promptID, iteration: iteration, request: try Self.request(for: label),
-                                  note: label.note, providerCount: session.manifest.candidateCount, at: when)
+        return try store.writeHumanLabel(
+            promptID: promptID, iteration: iteration, request: try Self.request(for: label), note: label.note,
+            providerCount: session.manifest.candidateCount, expecting: expecting, at: when).label.id
     }
 
     /// The store's request for a workbench label.

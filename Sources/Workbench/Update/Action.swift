@@ -23,12 +23,24 @@ public enum Action: Hashable, Sendable {
     /// A backend call failed; the message names what failed.
     case failed(String)
     case themeApplied(name: String)
+    /// Another writer (a second workbench, `collate label`, `collate pairs`) changed labels:
+    /// every prompt's labels as the store holds them now.
+    case labelsRefreshed([Int64: PromptLabels])
+    /// A label write was refused because another writer's label stands where this window
+    /// expected what it last saw or wrote; `current` is that label (nil: none in force).
+    case labelConflict(promptID: Int64, current: PairLabel?, kind: LabelWriteKind)
+}
+
+/// Why a label is written: a new decision, or a step through this window's history. The
+/// store refuses a history step unless the label in force is the one this window wrote.
+public enum LabelWriteKind: Hashable, Sendable {
+    case new, undo, redo
 }
 
 /// What `update` asks the runner to do: everything that touches the world.
 public enum Effect: Hashable, Sendable {
     /// Write (or with nil, withdraw) a prompt's human label in the session store, now.
-    case writeLabel(promptID: Int64, PairLabel?)
+    case writeLabel(promptID: Int64, PairLabel?, kind: LabelWriteKind = .new)
     case job(JobCommand)
     case loadRenderedPrompts(promptID: Int64, provider: Int)
     case switchTheme(String)

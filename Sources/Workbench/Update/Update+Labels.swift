@@ -12,14 +12,14 @@ extension Workbench {
                 return []
             }
             state.redoStack.append(change)
-            return setHumanLabel(change.before, promptID: change.promptID, &state, verb: "undone")
+            return setHumanLabel(change.before, promptID: change.promptID, &state, verb: "undone", kind: .undo)
         case .redo:
             guard let change = state.redoStack.popLast() else {
                 state.message = StatusMessage(text: "nothing to redo", isError: false)
                 return []
             }
             state.undoStack.append(change)
-            return setHumanLabel(change.after, promptID: change.promptID, &state, verb: "redone")
+            return setHumanLabel(change.after, promptID: change.promptID, &state, verb: "redone", kind: .redo)
         default:
             break
         }
@@ -71,11 +71,49 @@ extension Workbench {
     }
 
     static func setHumanLabel(_ label: PairLabel?, promptID: Int64, _ state: inout WorkbenchState,
-                              verb: String) -> [Effect] {
+                              verb: String, kind: LabelWriteKind = .new) -> [Effect] {
         guard let index = state.session.prompts.firstIndex(where: { $0.id == promptID }) else { return [] }
         state.session.prompts[index].humanLabel = label
         state.message = StatusMessage(text: "label \(verb): " + describe(label, in: state), isError: false)
-        return [.writeLabel(promptID: promptID, label)]
+        return [.writeLabel(promptID: promptID, label, kind: kind)]
+    }
+
+    /// Another writer's labels, as the store holds them now. The undo history stays: a step
+    /// on a prompt someone else relabelled is refused when it is tried (`labelConflict`).
+    static func refreshLabels(_ labels: [Int64: PromptLabels], _ state: inout WorkbenchState) {
+        var changed = 0
+        for index in state.session.prompts.indices {
+            let id = state.session.prompts[index].id
+            let now = labels[id] ?? PromptLabels(auto: nil, human: nil)
+            let prompt = state.session.prompts[index]
+            guard prompt.autoLabel != now.auto || prompt.humanLabel != now.human else { continue }
+            changed += 1
+            state.session.prompts[index].autoLabel = now.auto
+            state.session.prompts[index].humanLabel = now.human
+        }
+        guard changed > 0 else { return }
+        state.message = StatusMessage(
+            text: changed == 1 ? "a label was changed by another writer: shown" : "\(changed) labels were changed by another writer: shown",
+            isError: false)
+    }
+
+    /// A write the store refused because another writer's label stands there: show that
+    /// label, forget this window's history of the prompt (it no longer describes the store),
+    /// and say what happened.
+    static func labelConflict(promptID: Int64, current: PairLabel?, kind: LabelWriteKind,
+                              _ state: inout WorkbenchState) {
+        if let index = state.session.prompts.firstIndex(where: { $0.id == promptID }) {
+            state.session.prompts[index].humanLabel = current
+        }
+        state.undoStack.removeAll { $0.promptID == promptID }
+        state.redoStack.removeAll { $0.promptID == promptID }
+        let theirs = current.map { describe($0, in: state) } ?? "no human label"
+        let text = switch kind {
+        case .new: "not saved: another writer labelled prompt \(promptID) meanwhile (\(theirs)); it is shown now, label again to overrule it"
+        case .undo: "not undone: another writer labelled prompt \(promptID) since (\(theirs)); that label stays"
+        case .redo: "not redone: another writer labelled prompt \(promptID) since (\(theirs)); that label stays"
+        }
+        state.message = StatusMessage(text: text, isError: true)
     }
 
     static func describe(_ label: PairLabel?, in state: WorkbenchState) -> String {

@@ -49,6 +49,12 @@ public enum Workbench {
             state.themeName = name
             state.message = StatusMessage(text: "theme \(name)", isError: false)
             return []
+        case .labelsRefreshed(let labels):
+            refreshLabels(labels, &state)
+            return []
+        case .labelConflict(let promptID, let current, let kind):
+            labelConflict(promptID: promptID, current: current, kind: kind, &state)
+            return []
         }
     }
 

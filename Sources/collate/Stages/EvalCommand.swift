@@ -26,6 +26,8 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let iteration = iteration ?? ProviderModels.nextIteration(opened)
         let models = try ProviderModels.load(session: opened, iteration: iteration)
         let progress = ProgressReporter()

@@ -17,6 +17,8 @@ struct MIFTCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let reporter = ProgressReporter()
         let training = TrainingProgress(reporter: reporter)
         let result = try MIFTStage.run(session: opened, onProgress: { reporter.report($0) }) {

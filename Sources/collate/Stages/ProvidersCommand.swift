@@ -21,6 +21,8 @@ struct ProvidersCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let reporter = ProgressReporter()
         let training = TrainingProgress(reporter: reporter)
         let report = try ProvidersStage.run(session: opened, maxSteps: steps, onProgress: { reporter.report($0) },

@@ -78,6 +78,8 @@ struct RunCommand: ParsableCommand {
             Self.log("variant \(opened.location.name): \(opened.location.folder.path) (other commands reach it with "
                 + "--sessions-dir \(opened.location.sessionsDirectory.path))")
         }
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         let started = Date()
         let reporter = ProgressReporter()
         let training = TrainingProgress(reporter: reporter)

@@ -27,6 +27,8 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let opened = try Session.open(try session.location())
+        let lock = try opened.lockForStage()
+        defer { lock.release() }
         guard let iteration = try iteration ?? opened.store.latestGeneratedIteration() else {
             throw CommandFailure("no rationales yet: run `collate generate` first")
         }
