@@ -126,11 +126,7 @@ public enum LoopRunner {
                                         onEvent: onEvent)
         switch result {
         case .noPairs:
-            let directory = try ModelDirectory(url: session.miftDirectory)
-            let model = try LlamaModel(directory: directory)
-            let previous = try TrainStage.startAdapter(session: session, model: model,
-                                                       options: TrainStage.Options(iteration: round, provider: provider))
-            try ProviderAdapters.save(previous, to: target, baseModel: directory.url.path)
+            try TrainStage.keepAdapterUnchanged(session: session, options: TrainStage.Options(iteration: round, provider: provider))
         case .trained(let outcome, _, _):
             if !outcome.isFinished {
                 throw Failure.trainingEnded(stage: "iteration \(round): DPO provider \(provider)", outcome: outcome)

@@ -10,6 +10,13 @@ public enum ProviderAdapters {
             .appendingPathComponent("provider-\(provider)", isDirectory: true)
     }
 
+    /// Whether the provider's adapter of `iteration` is saved (its adapter_config.json exists).
+    public static func exists(_ location: SessionLocation, iteration: Int, provider: Int) -> Bool {
+        let config = directory(location, iteration: iteration, provider: provider)
+            .appendingPathComponent(LoRAAdapter.configFileName)
+        return FileManager.default.fileExists(atPath: config.path)
+    }
+
     /// Saves the adapter whole (`buildDirectory`): a reader sees the old adapter or the new
     /// one, never half of one.
     public static func save(_ adapter: LoRAAdapter, to target: URL, baseModel: String) throws {

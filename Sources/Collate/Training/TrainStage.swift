@@ -54,6 +54,19 @@ public enum TrainStage {
         return .trained(outcome, pairs: pairs.count, adapter: target)
     }
 
+    /// The one no-pairs policy of a round (the loop, `collate train` and the workbench's `t`):
+    /// a provider with no pairs to train on keeps its adapter unchanged, saved again as this
+    /// iteration's, so the next round's stages find every provider. Returns where it went.
+    @discardableResult
+    public static func keepAdapterUnchanged(session: Session, options: Options) throws -> URL {
+        let directory = try ModelDirectory(url: session.miftDirectory)
+        let model = try LlamaModel(directory: directory)
+        let previous = try startAdapter(session: session, model: model, options: options)
+        let target = ProviderAdapters.directory(session.location, iteration: options.iteration, provider: options.provider)
+        try ProviderAdapters.save(previous, to: target, baseModel: directory.url.path)
+        return target
+    }
+
     /// The provider's adapter at the start of the iteration (the DPO reference).
     static func startAdapter(session: Session, model: LlamaModel, options: Options) throws -> LoRAAdapter {
         let previous = ProviderAdapters.directory(session.location, iteration: options.iteration - 1,

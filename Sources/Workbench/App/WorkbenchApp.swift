@@ -58,7 +58,9 @@ public final class WorkbenchApp {
         while !state.shouldQuit {
             guard let event = try terminal.nextEvent(timeout: pollInterval) else {
                 if terminal.isScripted { return }
-                if pollStore() { try present() }
+                let expired = state.message?.hasExpired(at: clock()) == true
+                if expired { dispatch(.tick) }
+                if pollStore() || expired { try present() }
                 continue
             }
             handle(event)
@@ -79,6 +81,16 @@ public final class WorkbenchApp {
         return true
     }
 
+    /// After a finished training: the next round once every provider has its adapter.
+    func advanceRound() {
+        do {
+            guard try backend.advanceAfterTraining() != nil else { return }
+            dispatch(.roundAdvanced(try backend.loadSession()))
+        } catch {
+            dispatch(.failed("cannot open the next round: \(error)"))
+        }
+    }
+
     /// A session that has no rationale yet (a first open) starts generating them, so that the
     /// providers are seen writing within seconds instead of behind a key nobody knows yet.
     /// Returns whether it started.
@@ -93,7 +105,10 @@ public final class WorkbenchApp {
     public func handle(_ event: Event) {
         switch event {
         case .wake:
-            for jobEvent in inbox.drain() { dispatch(.jobEvent(jobEvent)) }
+            for jobEvent in inbox.drain() {
+                dispatch(.jobEvent(jobEvent))
+                if jobEvent == .finished(.train) { advanceRound() }
+            }
         case .key(.resize):
             dispatch(.resized(terminal.size))
         default:

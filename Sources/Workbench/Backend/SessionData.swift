@@ -111,8 +111,9 @@ public struct PromptItem: Hashable, Sendable, Identifiable {
     }
 }
 
-/// Test accuracy of one iteration (COLLATE.md section 4), fractions in 0...1.
+/// Test accuracy after one round of training (COLLATE.md section 4; round 0: the providers stage), fractions in 0...1.
 public struct EvalRow: Hashable, Sendable {
+    /// The round (the eval of store iteration round + 1, as `collate status` numbers it).
     public var iteration: Int
     /// I -> A directly.
     public var direct: Double?

@@ -49,6 +49,10 @@ public protocol WorkbenchBackend: AnyObject {
     /// Labels other writers wrote since the last load or refresh: every prompt's labels, or
     /// nil when nothing changed. Cheap when nothing changed (it is asked on every key).
     func labelsChangedElsewhere() throws -> [Int64: PromptLabels]?
+    /// After a training job finished: when every provider now has its adapter for the round
+    /// shown, moves to the next round (whose rationales those adapters write, and whose eval
+    /// tests them) and returns its number; nil when the round stays.
+    func advanceAfterTraining() throws -> Int?
     /// Starts, pauses, resumes or stops a job. Jobs run on their own threads and call
     /// `report` from there; `report` is cheap and never blocks.
     func control(_ command: JobCommand, report: @escaping @Sendable (JobEvent) -> Void) throws
@@ -61,6 +65,9 @@ extension WorkbenchBackend {
 
     /// A backend nobody else writes to never has changes from elsewhere.
     public func labelsChangedElsewhere() throws -> [Int64: PromptLabels]? { nil }
+
+    /// A backend without adapters never moves on.
+    public func advanceAfterTraining() throws -> Int? { nil }
 }
 
 /// A prompt's labels as the store holds them.

@@ -5,11 +5,12 @@ import Foundation
 /// (each one SQLite transaction, so there is nothing to save), renders prompts with the
 /// manifest's templates, and hands jobs to a `SessionJobRunner`.
 ///
-/// Everything shown is of one iteration, the session's latest (1 before anything ran); labels
-/// are written to that iteration.
+/// Everything shown is of one round (the store's iteration of its rationales, scores and
+/// labels): the latest with any, or the next one once every provider has its adapter for it
+/// (`roundAfterTraining`); labels are written to it. A finished training moves it on.
 public final class SessionBackend: WorkbenchBackend {
     public let session: Session
-    public let iteration: Int
+    public private(set) var iteration: Int
     let jobs: any SessionJobRunner
     /// What this window knows of the store's labels, so that it sees other writers' labels
     /// and never writes over one it has not seen (compare-and-set on the latest human row).
@@ -21,8 +22,30 @@ public final class SessionBackend: WorkbenchBackend {
     /// `jobs` runs generate/score/train/eval; the default says what is missing instead.
     public init(session: Session, jobs: (any SessionJobRunner)? = nil) throws {
         self.session = session
-        self.iteration = try session.store.latestIteration() ?? 1
+        self.iteration = max(try session.store.latestIteration() ?? 1, Self.roundAfterTraining(session))
         self.jobs = jobs ?? UnavailableJobRunner()
+    }
+
+    /// One past the latest iteration for which every provider has an adapter (1 with none):
+    /// the round whose rationales those adapters write.
+    static func roundAfterTraining(_ session: Session) -> Int {
+        let providers = 1...max(1, session.manifest.effectiveProviderCount)
+        var iteration = ProviderModels.latestAdapterIteration(session) ?? 0
+        while iteration > 0, !providers.allSatisfy({ ProviderAdapters.exists(session.location, iteration: iteration, provider: $0) }) {
+            iteration -= 1
+        }
+        return iteration + 1
+    }
+
+    public func advanceAfterTraining() throws -> Int? {
+        let next = Self.roundAfterTraining(session)
+        guard next > iteration else { return nil }
+        iteration = next
+        // The labels this window knew are of the round it left.
+        labelWatermark = -1
+        seenHumanRow = [:]
+        ownHumanRow = [:]
+        return next
     }
 
     var store: SessionStore { session.store }
@@ -68,7 +91,19 @@ public final class SessionBackend: WorkbenchBackend {
             .sorted { (order[$0.element.split] ?? 3, $0.offset) < (order[$1.element.split] ?? 3, $1.offset) }
             .map(\.element)
         return SessionSnapshot(name: session.location.name, providers: providerNames, iteration: iteration,
-                               prompts: prompts, evalRows: [])
+                               prompts: prompts, evalRows: try storedEvalRows())
+    }
+
+    /// The test accuracy of every round evaluated so far, as `collate status` shows it.
+    func storedEvalRows() throws -> [EvalRow] {
+        let providers = max(1, session.manifest.effectiveProviderCount)
+        let rounds = max(session.manifest.iterations, iteration)
+        return try LoopSummary.rows(store: store, iterations: rounds).compactMap { row in
+            guard row.direct != nil || !row.providers.isEmpty || row.selected != nil else { return nil }
+            return EvalRow(iteration: row.iteration, direct: row.direct?.fraction,
+                           providers: (1...providers).map { row.providers[$0]?.fraction },
+                           selected: row.selected?.fraction, oracle: row.oracle?.fraction)
+        }
     }
 
     public func renderedPrompts(promptID: Int64, provider: Int) throws -> [RenderedPrompt] {

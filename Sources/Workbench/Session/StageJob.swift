@@ -52,11 +52,12 @@ struct StageJob {
                 let result = try EvalStage.run(session: session, models: models,
                                                options: EvalStage.Options(iteration: iteration), onProgress: onProgress)
                 let summary = result.summary
+                // The eval of store iteration i tests the adapters of round i - 1 (LoopSummary).
                 report(.evalRow(EvalRow(
-                    iteration: result.iteration, direct: summary.direct,
+                    iteration: result.iteration - 1, direct: summary.direct,
                     providers: (1...max(1, models.providerCount)).map { summary.perProvider[$0] },
                     selected: summary.selected, oracle: summary.oracle)))
-                message = "eval finished: test accuracy of iteration \(result.iteration) on \(summary.promptCount) prompts"
+                message = "eval finished: test accuracy after round \(result.iteration - 1) on \(summary.promptCount) prompts"
             case .train:
                 return .failed("the train job is not a stage job")
             }

@@ -15,6 +15,8 @@ struct TrainJob {
         var stepsDone = 0
         /// Providers that had pairs to train on.
         var trainedProviders = 0
+        /// Providers that had none (they keep their adapter once another one trained).
+        var withoutPairs: [Int] = []
     }
 
     /// How a job ended.
@@ -81,6 +83,7 @@ struct TrainJob {
             switch result {
             case .noPairs:
                 report(.log("provider \(provider): no preference pairs in iteration \(plan.iteration)"))
+                plan.withoutPairs.append(provider)
             case .trained(.finished(_, let steps), let pairs, let adapter):
                 plan.trainedProviders += 1
                 report(.log("provider \(provider): \(steps) steps on \(pairs) pairs done"
@@ -97,6 +100,17 @@ struct TrainJob {
         guard plan.trainedProviders > 0 else {
             return .failed("no preference pairs to train on in iteration \(plan.iteration) yet: label prompts "
                            + "(a digit chooses, r and a digit rejects) or score them for auto labels")
+        }
+        // The loop's no-pairs policy: such a provider keeps its adapter as this round's.
+        for provider in plan.withoutPairs {
+            do {
+                let options = TrainStage.Options(iteration: plan.iteration, provider: provider, freshAdapterWhenMissing: true)
+                try TrainStage.keepAdapterUnchanged(session: session, options: options)
+                report(.log("provider \(provider): adapter of iteration \(plan.iteration - 1) kept unchanged as "
+                            + "iteration \(plan.iteration)'s"))
+            } catch {
+                return .failed("provider \(provider): \(error)")
+            }
         }
         return .finished(message: "train finished: \(plan.stepsDone) steps")
     }

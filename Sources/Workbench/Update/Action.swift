@@ -29,6 +29,11 @@ public enum Action: Hashable, Sendable {
     /// A label write was refused because another writer's label stands where this window
     /// expected what it last saw or wrote; `current` is that label (nil: none in force).
     case labelConflict(promptID: Int64, current: PairLabel?, kind: LabelWriteKind)
+    /// Training finished every provider's adapter of the round shown: `session` is the next
+    /// round's (number `session.iteration`).
+    case roundAdvanced(SessionSnapshot)
+    /// Time passed with nothing else to do (the idle poll): lets an old message go.
+    case tick
 }
 
 /// Why a label is written: a new decision, or a step through this window's history. The

@@ -30,6 +30,20 @@ public enum Workbench {
             state.size = size
             clampCompareView(&state)
             return []
+        case .roundAdvanced(let session):
+            let trained = state.session.iteration
+            state.session = session
+            state.selectedPrompt = min(state.selectedPrompt, max(0, session.prompts.count - 1))
+            // Undo and redo belong to the labels of the round left behind.
+            state.undoStack = []
+            state.redoStack = []
+            clampFocus(&state)
+            clampCompareView(&state)
+            state.message = StatusMessage(text: "round \(trained) trained: now round \(session.iteration) (g writes its "
+                                          + "rationales with the new adapters, e evaluates them)", isError: false)
+            return []
+        case .tick:
+            return []
         case .sessionLoaded(let session):
             state.session = session
             state.selectedPrompt = min(state.selectedPrompt, max(0, session.prompts.count - 1))

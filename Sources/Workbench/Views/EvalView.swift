@@ -1,11 +1,11 @@
 import TUIKit
 
-/// Test accuracy per iteration (I -> A, each provider, the selected provider, the oracle)
+/// Test accuracy per round (I -> A, each provider, the selected provider, the oracle)
 /// and auto/human label agreement (COLLATE.md sections 4 and 7).
 enum EvalView {
     static func render(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
         let rows = Layout.vertical([.min(5), .fixed(9)]).split(area)  // agreement + one row per glyph
-        let block = Block(title: "Test accuracy per iteration" + (state.jobs[.eval]?.phase == .running ? " · evaluating" : ""))
+        let block = Block(title: "Test accuracy per round" + (state.jobs[.eval]?.phase == .running ? " · evaluating" : ""))
         buffer.render(block, in: rows[0])
         let inner = block.inner(rows[0])
         // Accuracy is per provider; the session's names may go on to further rationales of
@@ -14,7 +14,7 @@ enum EvalView {
         let providerNames = state.session.providers.prefix(providerCount).enumerated().map { index, name in
             state.blind ? "provider \(index + 1)" : name
         }
-        var columns = [TableColumn("iter", width: .fixed(5), alignRight: true), TableColumn("I -> A", width: .min(7), alignRight: true)]
+        var columns = [TableColumn("round", width: .fixed(5), alignRight: true), TableColumn("I -> A", width: .min(7), alignRight: true)]
         columns += providerNames.map { TableColumn($0, width: .min(7), alignRight: true) }
         columns += [TableColumn("selected", width: .min(8), alignRight: true), TableColumn("oracle", width: .min(7), alignRight: true)]
         let tableRows = state.session.evalRows.map { row -> [Line] in

@@ -50,7 +50,7 @@ public enum WorkbenchView {
     static func renderTitleBar(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
         buffer.fill(area, with: Cell(" ", style: Style(.statusBar)))
         var spans = [Span(" collate ", style: Style(.accent, .bold)),
-                     Span("\(state.session.name) · iteration \(state.session.iteration)  ", style: Style(.statusBar))]
+                     Span("\(state.session.name) · round \(state.session.iteration)  ", style: Style(.statusBar))]
         for screen in [Screen.compare, .train, .eval] {
             let current = state.screen == screen || (screen == .compare && state.screen == .inspect)
             spans.append(Span(" \(screen.title) ", style: current ? Style(.selection, .bold) : Style(.statusBar)))

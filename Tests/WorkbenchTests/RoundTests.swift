@@ -1,0 +1,72 @@
+import Collate
+import Foundation
+import LLM
+import Testing
+import TUIKit
+@testable import Workbench
+
+/// One numbering with the CLI: the header and the labels are of round i (the store's
+/// iteration i), an eval row is the test accuracy after round r (store eval r + 1, as
+/// `collate status` has it), and a training that saved every provider's adapter moves the
+/// workbench to the next round, so `e` then tests the adapters just trained.
+@Suite struct RoundTests {
+    @Test func aFinishedTrainingMovesToTheNextRoundAndEvalTestsItsAdapters() throws {
+        let tiny = try TinyModelSession()
+        defer { tiny.remove() }
+        let runner = ModelJobRunner()
+        let terminal = MemoryTerminal(size: Size(width: 120, height: 40))
+        let app = try WorkbenchApp(backend: try SessionBackend(session: tiny.session, jobs: runner), terminal: terminal)
+        #expect(app.state.session.iteration == 1)
+        try app.present()
+        #expect(terminal.screen.lines[0].contains("tiny · round 1"))
+
+        terminal.feed(keys: [.char(":")])
+        terminal.type("train 3")
+        terminal.feed(keys: [.enter])
+        try app.run()
+        try ModelJobRunnerTests.pump(app, terminal) { app.state.session.iteration == 2 }
+        #expect(app.state.jobs[.train]?.phase == .finished)
+        for provider in 1...2 { #expect(ProviderAdapters.exists(tiny.session.location, iteration: 1, provider: provider)) }
+        #expect(app.state.message?.text == "round 1 trained: now round 2 (g writes its rationales with the new adapters, "
+                + "e evaluates them)")
+        #expect(terminal.screen.lines[0].contains("tiny · round 2"))
+        #expect(app.state.session.prompts.allSatisfy { $0.answers.isEmpty && $0.humanLabel == nil && $0.autoLabel == nil })
+
+        // e evaluates store iteration 2: the adapters of round 1, shown as round 1's row.
+        app.handle(.key(.char("e")))
+        try ModelJobRunnerTests.pump(app, terminal) { app.state.jobs[.eval]?.isActive == false }
+        #expect(app.state.jobs[.eval]?.phase == .finished, "\(app.state.logLines)")
+        #expect(app.state.session.evalRows.map(\.iteration) == [1])
+        #expect(try !tiny.session.store.evaluation(iteration: 2).isEmpty)
+        #expect(try tiny.session.store.evaluation(iteration: 1).isEmpty, "not the untrained providers")
+        let shown = try #require(app.state.session.evalRows.first)
+
+        // Reopened, the workbench is at round 2 and its Eval screen has the stored row.
+        let reopened = try SessionBackend(session: tiny.session)
+        #expect(reopened.iteration == 2)
+        let snapshot = try reopened.loadSession()
+        #expect(snapshot.evalRows == [shown])
+        let again = try WorkbenchApp(backend: reopened, terminal: MemoryTerminal(size: Size(width: 120, height: 40)))
+        again.handle(.key(.char("E")))
+        let eval = WorkbenchView.render(again.state).lines.joined(separator: "\n")
+        #expect(eval.contains("Test accuracy per round") && !eval.contains("no evaluation yet"), "\(eval)")
+    }
+
+    @Test func aTrainingThatLeavesAProviderWithoutAnAdapterStaysInItsRound() throws {
+        let tiny = try TinyModelSession()
+        defer { tiny.remove() }
+        let backend = try SessionBackend(session: tiny.session)
+        #expect(try backend.advanceAfterTraining() == nil, "no adapter of round 1 yet")
+        let model = try LlamaModel(directory: try ModelDirectory(url: tiny.session.miftDirectory))
+        let adapter = LoRAAdapter(for: model, configuration: tiny.session.manifest.lora.configuration, seed: 1)
+        try ProviderAdapters.save(adapter, to: ProviderAdapters.directory(tiny.session.location, iteration: 1, provider: 1),
+                                  baseModel: tiny.session.miftDirectory.path)
+        #expect(try backend.advanceAfterTraining() == nil, "provider 2 has none")
+        try ProviderAdapters.save(adapter, to: ProviderAdapters.directory(tiny.session.location, iteration: 1, provider: 2),
+                                  baseModel: tiny.session.miftDirectory.path)
+        #expect(try backend.advanceAfterTraining() == 2)
+        #expect(backend.iteration == 2)
+        #expect(try backend.loadSession().iteration == 2)
+        #expect(try backend.advanceAfterTraining() == nil)
+    }
+}
