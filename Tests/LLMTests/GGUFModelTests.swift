@@ -111,6 +111,24 @@ import TensorCore
         #expect(config?["tokenizer_class"]?.stringValue == "PreTrainedTokenizerFast")
     }
 
+    /// What a session does with a GGUF base (`model = "base.gguf"`): the loader sees a model
+    /// there, and the MIFT stage writes its merged model with the GGUF's tokenizer.
+    @Test func aGGUFBaseIsPresentAndLendsItsTokenizerToASavedModel() throws {
+        let model = TinyModel.model(seed: 8)
+        let url = Self.ggufFile(of: model, fixture: TinyModel.tokenizerFixture).write(to: directory, name: "base.gguf")
+        #expect(ModelDirectory.isPresent(at: url))
+        #expect(!ModelDirectory.isPresent(at: directory.url.appendingPathComponent("absent.gguf")))
+        #expect(!ModelDirectory.isPresent(at: directory.url))
+        let out = directory.url.appendingPathComponent("mift")
+        try LlamaModel(directory: ModelDirectory(url: url)).save(to: out, copyingTokenizerFrom: url)
+        #expect(ModelDirectory.isPresent(at: out))
+        let saved = try ModelDirectory(url: out)
+        let text = "the abba in<|endoftext|>"
+        #expect(saved.tokenizer.encode(text) == (try TinyModel.tokenizerFixture.tokenizer()).encode(text))
+        let ids = TinyModel.randomIDs(9, seed: 9)
+        #expect(try LlamaModel(directory: saved).sequenceLogProbs([ids]) == model.sequenceLogProbs([ids]))
+    }
+
     @Test func aGGUFWithoutAChatTemplateSaysSoNamingTheFile() throws {
         let url = Self.ggufFile(of: TinyModel.model(), fixture: TinyModel.tokenizerFixture).write(to: directory)
         let opened = try ModelDirectory(url: url)
@@ -153,6 +171,13 @@ import TensorCore
         shape.tensors[index].dimensions = [16, 32]
         #expect(throws: GGUFError.tensorShapeMismatch(file: path, tensor: "blk.0.attn_v.weight", expected: [32, 16], found: [16, 32])) {
             try GGUFCheckpoint(url: shape.write(to: directory))
+        }
+        var duplicate = TinyModel.tokenizerFixture
+        duplicate.addedTokens.append((content: "ab", special: false))
+        let twice = Self.ggufFile(of: TinyModel.model(), fixture: duplicate)
+        let abID = TinyModel.tokenizerFixture.id("ab"), lastID = duplicate.vocabulary.count + duplicate.addedTokens.count - 1
+        #expect(throws: GGUFError.invalidValue(file: path, key: "tokenizer.ggml.tokens", reason: "token \"ab\" appears twice (ids \(abID) and \(lastID))")) {
+            try GGUFCheckpoint(url: twice.write(to: directory))
         }
         var key = Self.ggufFile(of: TinyModel.model(), fixture: TinyModel.tokenizerFixture)
         key.metadata.removeAll { $0.key == "llama.block_count" }

@@ -61,6 +61,13 @@ public enum GGUFTokenizer {
                 throw .invalidValue(file: path, key: "tokenizer.ggml.\(key)", reason: "\(id) is not a token id (0..<\(tokens.count))")
             }
         }
+        var firstID: [String: Int] = [:]
+        firstID.reserveCapacity(tokens.count)
+        for (id, token) in tokens.enumerated() {
+            if let first = firstID.updateValue(id, forKey: token) {
+                throw .invalidValue(file: path, key: "tokenizer.ggml.tokens", reason: "token \(token.debugDescription) appears twice (ids \(first) and \(id))")
+            }
+        }
         var vocab: [(key: String, value: JSONValue)] = []
         vocab.reserveCapacity(tokens.count)
         var added: [JSONValue] = []
