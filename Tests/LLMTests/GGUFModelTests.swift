@@ -129,6 +129,19 @@ import TensorCore
         #expect(try LlamaModel(directory: saved).sequenceLogProbs([ids]) == model.sequenceLogProbs([ids]))
     }
 
+    @Test func addBOSAndAddEOSPutTheirTokensAroundAnEncodedText() throws {
+        var file = Self.ggufFile(of: TinyModel.model(), fixture: TinyModel.tokenizerFixture)
+        let eos = TinyModel.eosID, bos = TinyModel.tokenizerFixture.id("ab")
+        file.metadata.removeAll { $0.key == "tokenizer.ggml.add_bos_token" }
+        file.add("tokenizer.ggml.bos_token_id", .uint32(UInt32(bos)))
+        file.add("tokenizer.ggml.add_bos_token", .bool(true))
+        file.add("tokenizer.ggml.add_eos_token", .bool(true))
+        let tokenizer = try ModelDirectory(url: file.write(to: directory)).tokenizer
+        let plain = tokenizer.encode("the tha")
+        #expect(tokenizer.encode("the tha", addSpecialTokens: true) == [bos] + plain + [eos])
+        #expect(tokenizer.bosTokenID == bos && !plain.contains(bos))
+    }
+
     @Test func aGGUFWithoutAChatTemplateSaysSoNamingTheFile() throws {
         let url = Self.ggufFile(of: TinyModel.model(), fixture: TinyModel.tokenizerFixture).write(to: directory)
         let opened = try ModelDirectory(url: url)

@@ -80,10 +80,13 @@ public enum GGUFTokenizer {
                 ("rstrip", .bool(false)), ("normalized", .bool(type == 4)), ("special", .bool(type == 3)),
             ])))
         }
-        var bos: (token: String, id: Int)?
-        if try file.optionalBool("tokenizer.ggml.add_bos_token") == true, let id = try file.optionalInt("tokenizer.ggml.bos_token_id") {
-            bos = (tokens[id], id)
+        // add_bos_token / add_eos_token: what encode(addSpecialTokens: true) puts around a text.
+        func special(_ flag: String, _ idKey: String) throws(GGUFError) -> (token: String, id: Int)? {
+            guard try file.optionalBool("tokenizer.ggml.\(flag)") == true,
+                  let id = try file.optionalInt("tokenizer.ggml.\(idKey)") else { return nil }
+            return (tokens[id], id)
         }
+        let bos = try special("add_bos_token", "bos_token_id"), eos = try special("add_eos_token", "eos_token_id")
         let bpe = JSONObject([
             ("type", .string("BPE")), ("dropout", .null), ("unk_token", .null), ("continuing_subword_prefix", .null),
             ("end_of_word_suffix", .null), ("fuse_unk", .bool(false)), ("byte_fallback", .bool(false)),
@@ -93,7 +96,7 @@ public enum GGUFTokenizer {
         let tokenizer = JSONObject([
             ("version", .string("1.0")), ("truncation", .null), ("padding", .null), ("added_tokens", .array(added)),
             ("normalizer", normalizer), ("pre_tokenizer", preTokenizer),
-            ("post_processor", postProcessor(bos: bos)),
+            ("post_processor", postProcessor(prefix: bos, suffix: eos)),
             ("decoder", .object(JSONObject([("type", .string("ByteLevel")), ("add_prefix_space", .bool(true)),
                                             ("trim_offsets", .bool(true)), ("use_regex", .bool(true))]))),
             ("model", .object(bpe)),
@@ -101,22 +104,31 @@ public enum GGUFTokenizer {
         return JSONWriter.string(.object(tokenizer))
     }
 
-    /// ByteLevel alone, or a TemplateProcessing that puts BOS first (add_bos_token).
-    private static func postProcessor(bos bosToken: (token: String, id: Int)?) -> JSONValue {
-        guard let (bos, id) = bosToken else {
+    /// ByteLevel alone, or a TemplateProcessing that puts BOS first and/or EOS last.
+    private static func postProcessor(prefix: (token: String, id: Int)?, suffix: (token: String, id: Int)?) -> JSONValue {
+        guard prefix != nil || suffix != nil else {
             return .object(JSONObject([("type", .string("ByteLevel")), ("add_prefix_space", .bool(true)),
                                        ("trim_offsets", .bool(false)), ("use_regex", .bool(true))]))
         }
         func special(_ name: String) -> JSONValue {
             .object(JSONObject([("SpecialToken", .object(JSONObject([("id", .string(name)), ("type_id", .int(0))])))]))
         }
-        let sequence: JSONValue = .object(JSONObject([("Sequence", .object(JSONObject([("id", .string("A")), ("type_id", .int(0))])))]))
-        let entry: JSONValue = .object(JSONObject([("id", .string(bos)), ("ids", .array([.int(id)])), ("tokens", .array([.string(bos)]))]))
+        func sequence(_ name: String, _ type: Int) -> JSONValue {
+            .object(JSONObject([("Sequence", .object(JSONObject([("id", .string(name)), ("type_id", .int(type))])))]))
+        }
+        let first = prefix.map { [special($0.token)] } ?? [], last = suffix.map { [special($0.token)] } ?? []
+        let entries = [prefix, suffix].compactMap { $0 }.map { token in
+            (key: token.token, value: JSONValue.object(JSONObject([
+                ("id", .string(token.token)), ("ids", .array([.int(token.id)])), ("tokens", .array([.string(token.token)])),
+            ])))
+        }
         return .object(JSONObject([
-            ("type", .string("TemplateProcessing")), ("single", .array([special(bos), sequence])),
-            ("pair", .array([special(bos), sequence, special(bos),
-                             .object(JSONObject([("Sequence", .object(JSONObject([("id", .string("B")), ("type_id", .int(1))])))]))])),
-            ("special_tokens", .object(JSONObject([(bos, entry)]))),
+            ("type", .string("TemplateProcessing")),
+            ("single", .array(first + [sequence("A", 0)] + last)),
+            ("pair", .array(first + [sequence("A", 0)] + last + first + [sequence("B", 1)] + last)),
+            ("special_tokens", .object(JSONObject(entries.reduce(into: []) { list, entry in
+                if !list.contains(where: { $0.key == entry.key }) { list.append(entry) }
+            }))),
         ]))
     }
 }

@@ -39,11 +39,12 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension LlamaModel {
-    /// Refuses ids the model cannot run: beyond its vocabulary (a tokenizer.json that does not
-    /// belong to config.json) or longer than its context.
+    /// Refuses ids the model cannot run: beyond its vocabulary (a tokenizer that does not
+    /// belong to the weights) or longer than its context.
     func checkRunnable(_ ids: [Int], directory: String, extra: Int = 0) throws {
         if let bad = ids.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
-            throw CommandFailure("\(directory)/tokenizer.json: token id \(bad) is outside config.json's vocab_size \(config.vocabSize)")
+            let source = directory.lowercased().hasSuffix(".gguf") ? "\(directory) (tokenizer.ggml.tokens)" : "\(directory)/tokenizer.json"
+            throw CommandFailure("\(source): token id \(bad) is outside the model's vocab_size \(config.vocabSize)")
         }
         guard ids.count + extra <= contextLength else {
             throw ValidationError("\(ids.count) tokens (+\(extra) to generate) exceed the context of \(contextLength) positions")
