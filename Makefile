@@ -28,9 +28,9 @@ test-checked:
 # venv outside the clone. Exit 2 from a check means "could not run": reported loudly as
 # SKIPPED, never as passed, and it does not fail the build; any other failure does.
 crosscheck:
-	@for check in crosscheck/formats_crosscheck.sh crosscheck/model_crosscheck.sh crosscheck/scale_crosscheck.sh; do \
+	@for check in crosscheck/formats_crosscheck.sh crosscheck/model_crosscheck.sh crosscheck/scale_crosscheck.sh crosscheck/gguf_crosscheck.sh; do \
 	  rc=0; $$check || rc=$$?; \
-	  if [ $$rc -eq 2 ]; then echo "!!! CROSS-CHECK SKIPPED: $$check (reference venv unavailable)"; \
+	  if [ $$rc -eq 2 ]; then echo "!!! CROSS-CHECK SKIPPED: $$check (reference venv or download unavailable)"; \
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
 	done
 

@@ -78,9 +78,7 @@ struct OpenCommand: ParsableCommand {
         let themes = Self.themesDirectory(sessionsDirectory: directory, currentDirectory: cwd)
             .map(ThemeLibrary.load(directory:)) ?? ThemeLibrary()
         // With a model on disk the keys run the real stages; without one they say what is missing.
-        let modelConfig = session.miftDirectory.appendingPathComponent("config.json")
-        let jobs: (any SessionJobRunner)? = FileManager.default.fileExists(atPath: modelConfig.path)
-            ? ModelJobRunner() : nil
+        let jobs: (any SessionJobRunner)? = session.hasMIFTModel ? ModelJobRunner() : nil
         let backend = try SessionBackend(session: session, jobs: jobs)
         let options = CursesTerminal.Options(enableMouse: mouse, environment: environment)
         try CursesTerminal.run(options: options) { terminal in

@@ -91,3 +91,30 @@ import Testing
         }
     }
 }
+
+/// The chat_template.jinja form (transformers >= 4.x saves the template there and prefers it
+/// over tokenizer_config.json's string).
+@Suite struct ChatTemplateJinjaFileTests {
+    @Test func jinjaFileBesideTheConfigWinsAndErrorsNameIt() throws {
+        let tokenizer = try ChatTemplateTests.llama3Tokens.tokenizer()
+        let folder = TemporaryDirectory()
+        // tokenizer_config.json says ChatML (which this tokenizer lacks); the .jinja file is Llama 3.
+        try Data(#"{"chat_template": "<|im_start|>"}"#.utf8).write(to: folder.url.appendingPathComponent(ChatTemplate.configFileName))
+        _ = folder.file(ChatTemplate.jinjaFileName, text: ChatTemplateTests.llama3)
+        let template = try ChatTemplate(directory: folder.url, tokenizer: tokenizer)
+        #expect(template.form == .llama3)
+        #expect(template.prompt(user: "Hi") == "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
+
+        let other = TemporaryDirectory()
+        _ = other.file(ChatTemplate.jinjaFileName, text: "{% for m in messages %}[INST] {{ m['content'] }} [/INST]{% endfor %}")
+        do { _ = try ChatTemplate(directory: other.url, tokenizer: tokenizer); Issue.record("unknown template accepted") } catch {
+            #expect(error.file == other.url.appendingPathComponent(ChatTemplate.jinjaFileName).path)
+            #expect(error.reason.contains("neither ChatML"))
+        }
+        let invalid = TemporaryDirectory()
+        _ = invalid.file(ChatTemplate.jinjaFileName, bytes: [0xFF, 0xFE, 0x00])
+        do { _ = try ChatTemplate(directory: invalid.url, tokenizer: tokenizer); Issue.record("invalid UTF-8 accepted") } catch {
+            #expect(error.file.hasSuffix(ChatTemplate.jinjaFileName) && error.reason.contains("UTF-8"))
+        }
+    }
+}

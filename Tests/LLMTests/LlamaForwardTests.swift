@@ -68,7 +68,7 @@ import TensorCore
             #expect(back.value.isBitwiseEqual(original.value), "\(name)")
         }
         let opened = try ModelDirectory(url: bf16)
-        #expect(try opened.weights.info(LlamaWeightLayout.embedding).dtype == .bf16)
+        #expect(try opened.weights?.info(LlamaWeightLayout.embedding).dtype == .bf16)
         #expect(opened.config.torchDtype == "bfloat16")
         let half = try LlamaModel(directory: opened)
         for ((name, original), (_, back)) in zip(model.namedParameters, half.namedParameters) {

@@ -8,7 +8,7 @@ extension SessionManifest {
             "# COLLATE session manifest. Paths are relative to this folder unless absolute.",
             "# Unknown keys are errors. The method: COLLATE.md; formats: FORMATS.md.",
             "",
-            "model = \(quoted(d.model))                  # Hugging Face model directory",
+            "model = \(quoted(d.model))                  # Hugging Face model directory, or a llama .gguf file",
             "",
             "[data]",
             "format = \(quoted(data.format.rawValue))            # gsm8k | jsonl",

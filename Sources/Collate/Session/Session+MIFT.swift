@@ -1,4 +1,5 @@
 import Foundation
+import LLM
 
 extension Session {
     /// The directory M_IFT is loaded from: the one rule every stage (providers, generate, score,
@@ -11,6 +12,13 @@ extension Session {
         if manifest.miftSkipped { return location.resolve(manifest.model) }
         return miftWritten ? location.mift : location.resolve(manifest.model)
     }
+
+    /// Whether there is a model to load at `miftDirectory` (a directory with config.json, or a
+    /// `.gguf` file named by the manifest's `model`), without opening it.
+    public var hasMIFTModel: Bool { ModelDirectory.isPresent(at: miftDirectory) }
+
+    /// Whether the manifest's `model` (a directory or a `.gguf` file) is there.
+    public var hasBaseModel: Bool { ModelDirectory.isPresent(at: location.resolve(manifest.model)) }
 
     /// Whether the MIFT stage has written `mift/` (it is renamed into place only when complete).
     public var miftWritten: Bool {

@@ -24,8 +24,12 @@ extension LlamaModel {
                                     to: directory.appendingPathComponent(SafetensorsCheckpoint.singleFileName))
     }
 
-    /// Writes the directory with the tokenizer.json of `source` (a model directory) copied.
+    /// Writes the directory with the tokenizer.json of `source` (a model directory) copied, or
+    /// built from the metadata of `source` when it is a GGUF file.
     public func save(to directory: URL, dtype: ScalarEncoding = .float32, copyingTokenizerFrom source: URL) throws {
+        if GGUFFile.isGGUF(source) {
+            return try save(to: directory, dtype: dtype, tokenizerJSON: GGUFCheckpoint(url: source).tokenizerJSON)
+        }
         let tokenizerURL = source.appendingPathComponent("tokenizer.json")
         let text: String
         do { text = try String(contentsOf: tokenizerURL, encoding: .utf8) } catch {

@@ -120,7 +120,11 @@ public struct LlamaModel: Sendable {
     /// Loads the weights of an opened model directory, matrices held in `weightPrecision`
     /// (default: widened to Float32); vectors (norms, biases) are always Float32.
     public init(directory: ModelDirectory, weightPrecision: WeightPrecision = .float32) throws(ModelDirectoryError) {
-        let weights = directory.weights
+        if let gguf = directory.gguf {
+            do { try self.init(gguf: gguf, weightPrecision: weightPrecision) } catch { throw .gguf(error) }
+            return
+        }
+        guard let weights = directory.weights else { throw .weights(.noCheckpoint(directory: directory.url.path)) }
         do {
             try self.init(config: directory.config, layout: directory.layout) { name, shape in
                 let info = try weights.info(name)

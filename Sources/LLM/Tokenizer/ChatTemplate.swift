@@ -7,8 +7,9 @@ public struct ChatTemplateError: Error, Sendable, Equatable, CustomStringConvert
     public var description: String { "\(file): \(reason)" }
 }
 
-/// The chat formats a prompt can be put in, recognised from `tokenizer_config.json`'s
-/// `chat_template` (a Jinja program; there is no Jinja engine here, so only the two forms
+/// The chat formats a prompt can be put in, recognised from the model's chat template
+/// (`chat_template.jinja`, `tokenizer_config.json`'s `chat_template`, or a GGUF file's
+/// `tokenizer.chat_template`; a Jinja program; there is no Jinja engine here, so only the two forms
 /// below are recognised, by their special tokens, and anything else is refused by name):
 ///
 /// - ChatML (Qwen2/2.5, SmolLM2 instruct):
@@ -29,6 +30,7 @@ public struct ChatTemplate: Sendable, Equatable {
     public enum Form: Sendable, Equatable { case chatML, llama3 }
 
     public static let configFileName = "tokenizer_config.json"
+    public static let jinjaFileName = "chat_template.jinja"
 
     public let form: Form
     /// The system text used when none is given (ChatML templates that write one).
@@ -42,9 +44,18 @@ public struct ChatTemplate: Sendable, Equatable {
         self.caveat = caveat
     }
 
-    /// Reads `tokenizer_config.json` in `directory` and recognises its chat template; the
-    /// special tokens it uses must be tokens of `tokenizer`.
+    /// Reads the chat template of `directory` and recognises it: `chat_template.jinja` when
+    /// present (transformers saves it there and prefers it), else `tokenizer_config.json`'s
+    /// `chat_template`. The special tokens it uses must be tokens of `tokenizer`.
     public init(directory: URL, tokenizer: Tokenizer) throws(ChatTemplateError) {
+        let jinja = directory.appendingPathComponent(Self.jinjaFileName)
+        if let data = FileManager.default.contents(atPath: jinja.path) {
+            guard let template = String(validating: data, as: UTF8.self) else {
+                throw ChatTemplateError(file: jinja.path, reason: "is not valid UTF-8")
+            }
+            try self.init(template: template, tokenizer: tokenizer, file: jinja.path)
+            return
+        }
         let url = directory.appendingPathComponent(Self.configFileName)
         let file = url.path
         guard let data = FileManager.default.contents(atPath: file) else {

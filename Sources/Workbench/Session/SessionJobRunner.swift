@@ -28,7 +28,7 @@ public final class UnavailableJobRunner: SessionJobRunner {
     /// Why `kind` cannot run: the model directory is missing, or this build cannot run it.
     static func reason(_ kind: JobKind, session: Session) -> String {
         let model = session.location.resolve(session.manifest.model)
-        let hasModel = FileManager.default.fileExists(atPath: model.appendingPathComponent("config.json").path)
+        let hasModel = session.hasBaseModel
         let missing = hasModel
             ? "this build of collate has no model runtime to run it yet"
             : "no model at \(displayPath(model)): see README"

@@ -15,8 +15,7 @@ struct StageJob {
     let report: @Sendable (JobEvent) -> Void
 
     func run() -> TrainJob.Ending {
-        let model = session.miftDirectory
-        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("config.json").path) else {
+        guard session.hasMIFTModel else {
             return .failed(UnavailableJobRunner.reason(kind, session: session))
         }
         var started = false

@@ -54,8 +54,7 @@ struct TrainJob {
     var stepsPerProvider: Int { plan.steps ?? DPOTrainingConfiguration(manifest: session.manifest).maxSteps ?? 0 }
 
     mutating func run(resuming: Bool) -> TrainJob.Ending {
-        let base = session.miftDirectory
-        guard FileManager.default.fileExists(atPath: base.appendingPathComponent("config.json").path) else {
+        guard session.hasMIFTModel else {
             return .failed(UnavailableJobRunner.reason(.train, session: session))
         }
         if !resuming { report(.started(.train, total: stepsPerProvider * plan.providers.count)) }

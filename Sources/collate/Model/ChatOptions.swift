@@ -4,9 +4,9 @@ import LLM
 
 /// `--chat` / `--system`: put the prompt (or text) in the model's chat format as one user
 /// turn followed by the assistant's header (LLM's `ChatTemplate`: ChatML or Llama 3,
-/// recognised from tokenizer_config.json; anything else is an error naming the file).
+/// recognised from chat_template.jinja, tokenizer_config.json or a GGUF file's tokenizer.chat_template; anything else is an error naming the file).
 struct ChatOptions: ParsableArguments {
-    @Flag(help: "Wrap the prompt as a user turn in the model's chat template (ChatML or Llama 3, from tokenizer_config.json).")
+    @Flag(help: "Wrap the prompt as a user turn in the model's chat template (ChatML or Llama 3, from the model's chat template).")
     var chat = false
     @Option(help: "System message for --chat (default: the template's own, if it writes one).")
     var system: String?
@@ -21,7 +21,7 @@ struct ChatOptions: ParsableArguments {
     func apply(to text: String, _ opened: ModelDirectory, bos: Bool) throws -> String {
         guard chat else { return text }
         if bos { throw ValidationError("--chat writes the template's own start (BOS for Llama 3): drop --bos") }
-        let template = try ChatTemplate(directory: opened.url, tokenizer: opened.tokenizer)
+        let template = try opened.chatTemplate()
         if let caveat = template.caveat { FileHandle.standardError.write(Data("note: \(caveat)\n".utf8)) }
         return template.prompt(user: text, system: system)
     }

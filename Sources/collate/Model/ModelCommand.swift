@@ -7,13 +7,14 @@ import LLM
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Inspect, tokenize with, score with and generate with a Hugging Face model directory.",
-        subcommands: [ModelInfoCommand.self, ModelTokenizeCommand.self, ModelLogprobsCommand.self, ModelGenerateCommand.self])
+        abstract: "Inspect, tokenize with, score with and generate with a Hugging Face model directory or a GGUF file.",
+        subcommands: [ModelInfoCommand.self, ModelTokenizeCommand.self, ModelLogprobsCommand.self, ModelGenerateCommand.self,
+                      ModelImportGGUFCommand.self])
 }
 
 /// The model directory argument and the optional adapter, shared by the subcommands.
 struct ModelOptions: ParsableArguments {
-    @Argument(help: "A Hugging Face model directory (config.json, tokenizer.json, *.safetensors).")
+    @Argument(help: "A Hugging Face model directory (config.json, tokenizer.json, *.safetensors) or a llama-architecture .gguf file.")
     var directory: String
 
     @Option(help: "A PEFT LoRA adapter directory to apply.")
@@ -38,11 +39,12 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension LlamaModel {
-    /// Refuses ids the model cannot run: beyond its vocabulary (a tokenizer.json that does not
-    /// belong to config.json) or longer than its context.
+    /// Refuses ids the model cannot run: beyond its vocabulary (a tokenizer that does not
+    /// belong to the weights) or longer than its context.
     func checkRunnable(_ ids: [Int], directory: String, extra: Int = 0) throws {
         if let bad = ids.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
-            throw CommandFailure("\(directory)/tokenizer.json: token id \(bad) is outside config.json's vocab_size \(config.vocabSize)")
+            let source = directory.lowercased().hasSuffix(".gguf") ? "\(directory) (tokenizer.ggml.tokens)" : "\(directory)/tokenizer.json"
+            throw CommandFailure("\(source): token id \(bad) is outside the model's vocab_size \(config.vocabSize)")
         }
         guard ids.count + extra <= contextLength else {
             throw ValidationError("\(ids.count) tokens (+\(extra) to generate) exceed the context of \(contextLength) positions")
@@ -73,7 +75,10 @@ struct ModelInfoCommand: ParsableCommand {
     func run() throws {
         let opened = try model.open()
         let config = opened.config
-        let dtypes = Set(try opened.layout.tensors.map { try opened.weights.info($0.name).dtype.rawValue }).sorted()
+        let dtypes = Set(try opened.layout.tensors.map { tensor in
+            if let gguf = opened.gguf { return try gguf.info(tensor.name).type.name }
+            return try opened.weights?.info(tensor.name).dtype.rawValue ?? "?"
+        }).sorted()
         let entries: [(String, JSONValue)] = [
             ("architecture", .string(config.modelType.causalLMArchitecture)),
             ("model_type", .string(config.modelType.rawValue)),
@@ -88,10 +93,11 @@ struct ModelInfoCommand: ParsableCommand {
             ("tied_embeddings", .bool(config.tieWordEmbeddings)),
             ("qkv_bias", .bool(opened.layout.hasQKVBias)),
         ]
+        let format: [(String, JSONValue)] = [("format", .string(opened.gguf == nil ? "safetensors" : "gguf"))]
         if json {
-            print(JSONOut.object(entries))
+            print(JSONOut.object(entries + format))
         } else {
-            for (key, value) in entries { print("\(key): \(JSONWriter.string(value))") }
+            for (key, value) in entries + format { print("\(key): \(JSONWriter.string(value))") }
         }
     }
 }
@@ -104,7 +110,10 @@ struct ModelTokenizeCommand: ParsableCommand {
     @Flag(help: "Print JSON (the default and only format).") var json = false
 
     func run() throws {
-        let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: model.directory).appendingPathComponent("tokenizer.json"))
+        let url = URL(fileURLWithPath: model.directory)
+        // A directory's tokenizer.json alone (no weights needed); a GGUF file's from its metadata.
+        let tokenizer = GGUFFile.isGGUF(url) ? try model.open().tokenizer
+            : try Tokenizer(contentsOf: url.appendingPathComponent("tokenizer.json"))
         print(JSONOut.object([("ids", JSONOut.ints(tokenizer.encode(text, addSpecialTokens: bos)))]))
     }
 }
