@@ -70,3 +70,25 @@ import TUIKit
         #expect(try backend.advanceAfterTraining() == nil)
     }
 }
+
+@Suite struct AnswerTokenTests {
+    /// The tiny model's byte-level tokenizer: "10" is two byte tokens, then EOS.
+    @Test func theInspectorShowsTheScoredTokensTexts() throws {
+        let tiny = try TinyModelSession()
+        defer { tiny.remove() }
+        let backend = try SessionBackend(session: tiny.session)
+        let prompt = try #require(try tiny.session.store.prompts().first { $0.goldAnswer == "10" })
+        let tokens = try backend.answerTokens(promptID: try #require(prompt.id))
+        #expect(tokens.count == 3)
+        #expect(tokens.prefix(2).joined() == prompt.goldAnswer)
+        #expect(tokens.last == "<|endoftext|>")
+
+        // Through the app: Enter loads them into the prompt the inspector shows.
+        let app = try WorkbenchApp(backend: backend, terminal: MemoryTerminal(size: Size(width: 120, height: 40)))
+        let index = try #require(app.state.session.prompts.firstIndex { $0.id == prompt.id })
+        for _ in 0..<index { app.handle(.key(.char("j"))) }
+        #expect(app.state.selectedPrompt == index)
+        app.handle(.key(.enter))
+        #expect(app.state.session.prompts[index].goldAnswerTokens == tokens)
+    }
+}

@@ -154,6 +154,11 @@ public final class WorkbenchApp {
             do {
                 let prompts = try backend.renderedPrompts(promptID: promptID, provider: provider)
                 dispatch(.renderedPromptsLoaded(promptID: promptID, provider: provider, prompts))
+                // Token texts are a nicety: without a model the inspector numbers the tokens.
+                if state.session.prompts.first(where: { $0.id == promptID })?.goldAnswerTokens.isEmpty == true,
+                   let tokens = try? backend.answerTokens(promptID: promptID), !tokens.isEmpty {
+                    dispatch(.answerTokensLoaded(promptID: promptID, tokens))
+                }
             } catch {
                 dispatch(.failed("cannot render the prompts of prompt \(promptID): \(error)"))
             }

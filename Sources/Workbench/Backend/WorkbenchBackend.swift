@@ -53,6 +53,9 @@ public protocol WorkbenchBackend: AnyObject {
     /// shown, moves to the next round (whose rationales those adapters write, and whose eval
     /// tests them) and returns its number; nil when the round stays.
     func advanceAfterTraining() throws -> Int?
+    /// The texts of the tokens the score stage scores for a prompt's gold answer (the answer's
+    /// tokens, then EOS), for the inspector's heat row and table; [] when unknown.
+    func answerTokens(promptID: Int64) throws -> [String]
     /// Starts, pauses, resumes or stops a job. Jobs run on their own threads and call
     /// `report` from there; `report` is cheap and never blocks.
     func control(_ command: JobCommand, report: @escaping @Sendable (JobEvent) -> Void) throws
@@ -68,6 +71,9 @@ extension WorkbenchBackend {
 
     /// A backend without adapters never moves on.
     public func advanceAfterTraining() throws -> Int? { nil }
+
+    /// A backend without a tokenizer knows no token texts (the inspector numbers them).
+    public func answerTokens(promptID: Int64) throws -> [String] { [] }
 }
 
 /// A prompt's labels as the store holds them.

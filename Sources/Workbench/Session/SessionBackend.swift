@@ -1,5 +1,6 @@
 import Collate
 import Foundation
+import LLM
 
 /// The workbench over a real session: reads its store, writes human labels to it at once
 /// (each one SQLite transaction, so there is nothing to save), renders prompts with the
@@ -92,6 +93,21 @@ public final class SessionBackend: WorkbenchBackend {
             .map(\.element)
         return SessionSnapshot(name: session.location.name, providers: providerNames, iteration: iteration,
                                prompts: prompts, evalRows: try storedEvalRows())
+    }
+
+    /// The scorer's tokenizer and EOS id, read once on the first inspection.
+    private var answerTokenizer: (tokenizer: Tokenizer, eos: Int?)?
+
+    public func answerTokens(promptID: Int64) throws -> [String] {
+        guard let prompt = try store.prompt(id: promptID) else { throw StoreError.unknownPrompt(promptID) }
+        if answerTokenizer == nil {
+            let model = try ModelDirectory(url: session.miftDirectory)
+            answerTokenizer = (model.tokenizer, model.config.eosTokenIDs.first)
+        }
+        guard let (tokenizer, eos) = answerTokenizer else { return [] }
+        // As `LlamaModel.completionTokenIDs` scores it: encode(answer) + [eos].
+        let ids = tokenizer.encode(prompt.goldAnswer) + (eos.map { [$0] } ?? [])
+        return ids.map { tokenizer.decode([$0]) }
     }
 
     /// The test accuracy of every round evaluated so far, as `collate status` shows it.

@@ -19,6 +19,8 @@ public enum Action: Hashable, Sendable {
     case resized(Size)
     case sessionLoaded(SessionSnapshot)
     case renderedPromptsLoaded(promptID: Int64, provider: Int, [RenderedPrompt])
+    /// The gold answer's scored token texts of a prompt (`WorkbenchBackend.answerTokens`).
+    case answerTokensLoaded(promptID: Int64, [String])
     case jobEvent(JobEvent)
     /// A backend call failed; the message names what failed.
     case failed(String)

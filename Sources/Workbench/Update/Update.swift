@@ -30,6 +30,11 @@ public enum Workbench {
             state.size = size
             clampCompareView(&state)
             return []
+        case .answerTokensLoaded(let promptID, let tokens):
+            if let index = state.session.prompts.firstIndex(where: { $0.id == promptID }) {
+                state.session.prompts[index].goldAnswerTokens = tokens
+            }
+            return []
         case .roundAdvanced(let session):
             let trained = state.session.iteration
             state.session = session
