@@ -129,6 +129,31 @@ import TensorCore
         #expect(try LlamaModel(directory: saved).sequenceLogProbs([ids]) == model.sequenceLogProbs([ids]))
     }
 
+    /// Seeded mutants of the llama.* and tokenizer id values of a valid model file (zero, one,
+    /// huge, negative, another type): opening must give a model or an error, never a trap.
+    @Test func mutatedModelMetadataThrowsOrOpensNeverCrashes() throws {
+        let original = Self.ggufFile(of: TinyModel.model(), fixture: TinyModel.tokenizerFixture)
+        let keys = original.metadata.indices.filter { original.metadata[$0].value.intValue != nil || original.metadata[$0].value.doubleValue != nil }
+        let replacements: [GGUFValue] = [.uint32(0), .uint32(1), .uint32(3), .uint32(UInt32.max), .uint64(UInt64.max),
+                                         .int64(-5), .int32(-1), .float32(.nan), .float32(-1), .string("x"), .bool(true), .uint64(1 << 40)]
+        var rng = SeededRandom(seed: 29)
+        var opened = 0
+        for index in 0..<200 {
+            var file = original
+            for _ in 0..<(1 + index % 2) {
+                file.metadata[keys[rng.integer(below: keys.count)]].value = replacements[rng.integer(below: replacements.count)]
+            }
+            do {
+                let model = try ModelDirectory(url: file.write(to: directory, name: "mutant.gguf"))
+                _ = try LlamaModel(directory: model)
+                opened += 1
+            } catch {
+                #expect(!"\(error)".isEmpty)
+            }
+        }
+        #expect(opened > 0 && opened < 200)
+    }
+
     @Test func addBOSAndAddEOSPutTheirTokensAroundAnEncodedText() throws {
         var file = Self.ggufFile(of: TinyModel.model(), fixture: TinyModel.tokenizerFixture)
         let eos = TinyModel.eosID, bos = TinyModel.tokenizerFixture.id("ab")
