@@ -16,11 +16,11 @@ own GGUF loading (`from_pretrained(dir, gguf_file=...)`) on a real GGUF file.
 The reference tokenizer: transformers builds a GGUF's byte-level tokenizer with GPT-2's
 ByteLevel split and adds the Split regex only for the pre-tokenizer names it knows; for
 `tokenizer.ggml.pre = "smollm"` it leaves out the Digits step that llama.cpp's smollm type
-(and SmolLM2's own tokenizer.json) has, so numbers of two or more digits come out merged.
-We follow llama.cpp and the original model; the reference gets that Digits step restored, and
-where stock transformers differs (only texts with a run of digits may; SmolLM2's merges
-rarely join a space to a digit) it is printed: on the 327 texts, 42 differ (digit runs,
-and \p{N} characters such as Arabic-Indic digits and superscripts).
+(and SmolLM2's own tokenizer.json) has, so runs of digits are tokenized differently. We
+follow llama.cpp and the original model; the reference gets that Digits step restored, and
+where stock transformers differs it is printed (on the checked texts it may only where digits
+run together; on the 327 texts 42 differ: digit runs, and other \p{N} characters such as
+Arabic-Indic digits and superscripts).
 
 Usage (in the reference venv): python crosscheck/gguf_crosscheck.py COLLATE_BINARY FILE.gguf [OUT_DIR]
 Exit 0: all equal; 1: a mismatch (printed).
