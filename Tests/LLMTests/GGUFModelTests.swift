@@ -87,6 +87,66 @@ import TensorCore
         #expect(half.matrixStorage == .bfloat16)
     }
 
+    /// Q8_0 blocks of a [rows, columns] matrix (columns a multiple of 32), as ggml's reference
+    /// quantizer makes them: d = max|x| / 127 (stored F16), q = round(x / d).
+    static func q8_0(_ values: [Float]) -> (bytes: [UInt8], dequantized: [Float]) {
+        var bytes: [UInt8] = [], dequantized: [Float] = []
+        for start in stride(from: 0, to: values.count, by: 32) {
+            let block = values[start..<start + 32]
+            let d = (block.map(abs).max() ?? 0) / 127
+            let stored = HalfPrecision.float(fromF16: HalfPrecision.f16(from: d))
+            let inverse: Float = d == 0 ? 0 : 1 / d
+            let q = block.map { Int8(max(-128, min(127, ($0 * inverse).rounded()))) }
+            bytes += f16Bytes(d) + q.map { UInt8(bitPattern: $0) }
+            dequantized += q.map { Float($0) * stored }
+        }
+        return (bytes, dequantized)
+    }
+
+    /// Every matrix with whole blocks stored as Q8_0 (Q and K quantized after the RoPE permutation, as the
+    /// converter does): the loaded model equals the original with each matrix replaced by its
+    /// dequantized blocks, to the bit.
+    @Test func quantizedMatricesLoadAsTheirDequantizedValues() throws {
+        let model = TinyModel.model(tied: false, seed: 11)
+        var file = Self.ggufFile(of: model, fixture: TinyModel.tokenizerFixture)
+        var expected: [String: [Float]] = [:]
+        for index in file.tensors.indices where file.tensors[index].dimensions.count == 2 {
+            let tensor = file.tensors[index]
+            let values = tensor.data.withUnsafeBytes { raw in (0..<raw.count / 4).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)) } }
+            // Rows that are not whole blocks (ffn_down's 48 columns) stay F32, as converters do.
+            guard tensor.dimensions[0] % 32 == 0 else { expected[tensor.name] = values; continue }
+            let (bytes, dequantized) = Self.q8_0(values)
+            file.tensors[index].type = GGMLType.q8_0.rawValue
+            file.tensors[index].data = bytes
+            expected[tensor.name] = dequantized
+        }
+        let config = model.config
+        // The embedding, the head and six matrices per layer are quantized; ffn_down is not.
+        #expect(file.tensors.filter { $0.type == GGMLType.q8_0.rawValue }.count == 2 + 6 * config.numHiddenLayers)
+        let loaded = try LlamaModel(directory: ModelDirectory(url: file.write(to: directory)))
+        var reference = 0
+        for (name, variable) in loaded.namedParameters where variable.shape.count == 2 {
+            let ggufName = try #require(GGUFLlama.ggufName(of: name))
+            var values = try #require(expected[ggufName])
+            if let heads = GGUFLlama.permutedHeads(of: name, config: config) {
+                // Back to HF row order with the converter's permutation applied the other way.
+                var hf = values
+                let headDim = variable.shape[0] / heads, columns = variable.shape[1]
+                for h in 0..<heads { for j in 0..<2 { for i in 0..<headDim / 2 {
+                    let hfRow = h * headDim + j * (headDim / 2) + i, ggufRow = h * headDim + 2 * i + j
+                    for c in 0..<columns { hf[hfRow * columns + c] = values[ggufRow * columns + c] }
+                } } }
+                values = hf
+            }
+            #expect(variable.value.scalars == values, "\(name)")
+            reference += 1
+        }
+        #expect(reference == 2 + 7 * config.numHiddenLayers)  // embedding, head, 7 matrices per layer
+        let original = model.namedParameters.first { $0.name == LlamaWeightLayout.layer(0, "self_attn.q_proj.weight") }
+        let quantized = loaded.namedParameters.first { $0.name == LlamaWeightLayout.layer(0, "self_attn.q_proj.weight") }
+        #expect(maxAbsDifference(try #require(original).variable.value.scalars, try #require(quantized).variable.value.scalars) < 0.01)
+    }
+
     @Test func importWritesADirectoryThatLoadsTheSameModel() throws {
         let model = TinyModel.model(tied: false, seed: 5)
         var fixture = TinyModel.tokenizerFixture
@@ -127,6 +187,31 @@ import TensorCore
         #expect(saved.tokenizer.encode(text) == (try TinyModel.tokenizerFixture.tokenizer()).encode(text))
         let ids = TinyModel.randomIDs(9, seed: 9)
         #expect(try LlamaModel(directory: saved).sequenceLogProbs([ids]) == model.sequenceLogProbs([ids]))
+    }
+
+    /// Seeded mutants of the llama.* and tokenizer id values of a valid model file (zero, one,
+    /// huge, negative, another type): opening must give a model or an error, never a trap.
+    @Test func mutatedModelMetadataThrowsOrOpensNeverCrashes() throws {
+        let original = Self.ggufFile(of: TinyModel.model(), fixture: TinyModel.tokenizerFixture)
+        let keys = original.metadata.indices.filter { original.metadata[$0].value.intValue != nil || original.metadata[$0].value.doubleValue != nil }
+        let replacements: [GGUFValue] = [.uint32(0), .uint32(1), .uint32(3), .uint32(UInt32.max), .uint64(UInt64.max),
+                                         .int64(-5), .int32(-1), .float32(.nan), .float32(-1), .string("x"), .bool(true), .uint64(1 << 40)]
+        var rng = SeededRandom(seed: 29)
+        var opened = 0
+        for index in 0..<200 {
+            var file = original
+            for _ in 0..<(1 + index % 2) {
+                file.metadata[keys[rng.integer(below: keys.count)]].value = replacements[rng.integer(below: replacements.count)]
+            }
+            do {
+                let model = try ModelDirectory(url: file.write(to: directory, name: "mutant.gguf"))
+                _ = try LlamaModel(directory: model)
+                opened += 1
+            } catch {
+                #expect(!"\(error)".isEmpty)
+            }
+        }
+        #expect(opened > 0 && opened < 200)
     }
 
     @Test func addBOSAndAddEOSPutTheirTokensAroundAnEncodedText() throws {

@@ -114,6 +114,10 @@ import TensorCore
         var v1 = GGUFTestFile()
         v1.version = 1
         #expect(throws: GGUFError.unsupportedVersion(file: path, version: 1)) { try open(v1) }
+        var bigEndian = GGUFTestFile()
+        bigEndian.version = UInt32(3).byteSwapped
+        let error = #expect(throws: GGUFError.self) { try open(bigEndian) }
+        #expect(error?.description == "\(path): a big-endian GGUF file (version 3); only little-endian files are supported")
     }
 
     @Test func duplicatesAreRefusedByName() throws {

@@ -30,7 +30,10 @@ public enum GGUFError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badMagic(let file, let found):
             "\(file): not a GGUF file (magic \(found.map { String($0, radix: 16) }) instead of \"GGUF\")"
         case .unsupportedVersion(let file, let version):
-            "\(file): GGUF version \(version) is not supported (only 2 and 3)"
+            // A big-endian file (gguf-py's --bigendian) shows its version byte-swapped.
+            version.byteSwapped == 2 || version.byteSwapped == 3
+                ? "\(file): a big-endian GGUF file (version \(version.byteSwapped)); only little-endian files are supported"
+                : "\(file): GGUF version \(version) is not supported (only 2 and 3)"
         case .truncated(let file, let offset, let needed, let what):
             "\(file): \(what) at byte \(offset) needs \(needed) bytes past the end of the file (truncated or corrupt)"
         case .invalidString(let file, let offset, let what):

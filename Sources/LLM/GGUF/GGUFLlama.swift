@@ -7,6 +7,8 @@
 /// `h*D + 2*i + j` for head h, i < D/2, j < 2. `unpermutedRows` undoes that.
 public enum GGUFLlama {
     public static let architecture = "llama"
+    /// The largest width or count a llama.* size key may state (real models: under 2^17).
+    public static let maximumSize = 1 << 20
 
     /// Our tensor name -> the GGUF tensor name.
     public static func ggufName(of name: String) -> String? {
@@ -79,18 +81,28 @@ public enum GGUFLlama {
             throw .unsupportedModel(file: path, reason: "general.architecture is \"\(architecture)\"; only \"llama\" is supported")
         }
         func key(_ name: String) -> String { "llama.\(name)" }
-        func positive(_ name: String) throws(GGUFError) -> Int {
+        // Sizes are bounded so that products of them cannot overflow (a corrupt header must
+        // give an error, not a trap or a layout of a billion layers).
+        func positive(_ name: String, limit: Int = maximumSize) throws(GGUFError) -> Int {
             let value = try file.int(key(name))
-            guard value > 0 else { throw .invalidValue(file: path, key: key(name), reason: "must be positive, found \(value)") }
+            guard value > 0, value <= limit else {
+                throw .invalidValue(file: path, key: key(name), reason: "must be in 1...\(limit), found \(value)")
+            }
             return value
+        }
+        func optionalPositive(_ name: String) throws(GGUFError) -> Int? {
+            file.has(key(name)) ? try positive(name) : nil
         }
         let hidden = try positive("embedding_length")
         let heads = try positive("attention.head_count")
-        let kvHeads = try file.optionalInt(key("attention.head_count_kv")) ?? heads
+        let kvHeads = try optionalPositive("attention.head_count_kv") ?? heads
         guard kvHeads > 0, heads % kvHeads == 0 else {
             throw .invalidValue(file: path, key: key("attention.head_count_kv"), reason: "\(kvHeads) does not divide the \(heads) heads")
         }
-        let headDim = try file.optionalInt(key("attention.key_length")) ?? hidden / heads
+        let headDim = try optionalPositive("attention.key_length") ?? hidden / heads
+        guard headDim > 0, headDim % 2 == 0 else {
+            throw .invalidValue(file: path, key: key("attention.key_length"), reason: "head width \(headDim) must be positive and even (RoPE rotates pairs)")
+        }
         if let valueLength = try file.optionalInt(key("attention.value_length")), valueLength != headDim {
             throw .unsupportedModel(file: path, reason: "llama.attention.value_length \(valueLength) differs from key_length \(headDim)")
         }
@@ -117,12 +129,13 @@ public enum GGUFLlama {
         let eos = try file.optionalInt("tokenizer.ggml.eos_token_id")
         return ModelConfig(
             modelType: .llama, vocabSize: vocab, hiddenSize: hidden,
-            intermediateSize: try positive("feed_forward_length"), numHiddenLayers: try positive("block_count"),
+            intermediateSize: try positive("feed_forward_length"),
+            numHiddenLayers: try positive("block_count", limit: max(1, file.header.tensors.count)),
             numAttentionHeads: heads, numKeyValueHeads: kvHeads, headDim: headDim,
             rmsNormEps: try file.optionalDouble(key("attention.layer_norm_rms_epsilon")) ?? 1e-5,
             ropeTheta: try file.optionalDouble(key("rope.freq_base")) ?? 10000,
             tieWordEmbeddings: !file.contains("output.weight"),
-            maxPositionEmbeddings: try positive("context_length"),
+            maxPositionEmbeddings: try positive("context_length", limit: 1 << 30),
             bosTokenID: try file.optionalInt("tokenizer.ggml.bos_token_id"),
             eosTokenIDs: eos.map { [$0] } ?? [],
             attentionBias: file.contains("blk.0.attn_q.bias"))
