@@ -19,7 +19,7 @@ import TUIKit
 
         // A worker thread reports a step; the loop wakes, pulls it and redraws.
         let report = try #require(backend.report)
-        let worker = Thread { report(.metric(step: 1, name: "loss", value: 0.69)) }
+        let worker = Thread { report(.metric(step: 1, name: "loss", value: 0.69, provider: 1)) }
         worker.start()
         while app.state.metrics["loss"] == nil {
             if let event = try terminal.nextEvent(timeout: nil) { app.handle(event) } else { Thread.sleep(forTimeInterval: 0.001) }

@@ -25,7 +25,7 @@ import TUIKit
         }
 
         func lossSteps() -> [Int] {
-            all.compactMap { if case .metric(let step, "loss", _) = $0 { step } else { nil } }
+            all.compactMap { if case .metric(let step, "loss", _, _) = $0 { step } else { nil } }
         }
     }
 
@@ -58,8 +58,9 @@ import TUIKit
         try Self.pump(app, terminal) { app.state.jobs[.train]?.isActive == false }
 
         #expect(app.state.jobs[.train]?.phase == .finished)
-        // Two providers, 3 steps each: one line of 6 points, x counting the job's steps.
-        #expect(app.state.metrics["loss"]?.map(\.x) == [1, 2, 3, 4, 5, 6])
+        // Two providers, 3 steps each: each provider's run is its own line, x its run's step.
+        #expect(app.state.metrics["loss", provider: 1]?.map(\.x) == [1, 2, 3])
+        #expect(app.state.metrics["loss", provider: 2]?.map(\.x) == [1, 2, 3])
         for name in ["rewards/margins", "rewards/accuracies", "rewards/chosen", "rewards/rejected"] {
             #expect(app.state.metrics[name]?.count == 6, "\(name)")
         }
@@ -102,7 +103,7 @@ import TUIKit
         // Pause from the job's own thread at its first step: deterministic, whatever the speed.
         let report: @Sendable (JobEvent) -> Void = { event in
             recorder.record(event)
-            if case .metric(1, "loss", _) = event {
+            if case .metric(1, "loss", _, 1) = event {
                 try? runner.control(.pause(.train), session: session, iteration: 1) { recorder.record($0) }
             }
         }
@@ -118,7 +119,7 @@ import TUIKit
         try recorder.wait { $0 == .finished(.train) }
         #expect(recorder.all.contains(.resumed(.train)))
         // The chart goes on where it paused: provider 1's steps 2 and 3, then provider 2's three.
-        #expect(recorder.lossSteps() == [1, 2, 3, 4, 5, 6])
+        #expect(recorder.lossSteps() == [1, 2, 3, 1, 2, 3])
         #expect(try session.store.metrics(runID: try #require(first.id)).map(\.step) == [1, 2, 3])
         #expect(try tiny.runs()[1]?.status == .finished && tiny.runs()[2]?.status == .finished)
     }
@@ -131,7 +132,7 @@ import TUIKit
         let session = tiny.session
         let report: @Sendable (JobEvent) -> Void = { event in
             recorder.record(event)
-            if case .metric(2, "loss", _) = event {
+            if case .metric(2, "loss", _, 1) = event {
                 try? runner.control(.stop(.train), session: session, iteration: 1) { recorder.record($0) }
             }
         }
@@ -221,7 +222,7 @@ final class GatedBackend: WorkbenchBackend, @unchecked Sendable {
         let gate = self.gate
         try inner.control(command) { event in
             report(event)
-            if case .metric(1, "rewards/rejected", _) = event { gate.wait() }
+            if case .metric(1, "rewards/rejected", _, 1) = event { gate.wait() }
         }
     }
 }

@@ -47,6 +47,8 @@ import TUIKit
         let snapshot = try reopened.loadSession()
         #expect(snapshot.evalRows == [shown])
         let again = try WorkbenchApp(backend: reopened, terminal: MemoryTerminal(size: Size(width: 120, height: 40)))
+        // ... and its Train screen the last round's runs, a line per provider.
+        for provider in 1...2 { #expect(again.state.metrics["loss", provider: provider]?.map(\.x) == [1, 2, 3]) }
         again.handle(.key(.char("E")))
         let eval = WorkbenchView.render(again.state).lines.joined(separator: "\n")
         #expect(eval.contains("Test accuracy per round") && !eval.contains("no evaluation yet"), "\(eval)")
@@ -90,5 +92,51 @@ import TUIKit
         #expect(app.state.selectedPrompt == index)
         app.handle(.key(.enter))
         #expect(app.state.session.prompts[index].goldAnswerTokens == tokens)
+    }
+}
+
+@Suite struct TrainingChartsTests {
+    @Test func aResumedRunGoesOnAndANewRunStartsItsProvidersLinesAfresh() {
+        var charts = TrainingCharts()
+        for step in 1...5 { charts.append("loss", provider: 1, step: step, value: Double(step)) }
+        for step in 1...3 { charts.append("loss", provider: 2, step: step, value: -Double(step)) }
+        #expect(charts.providers(of: "loss") == [1, 2] && charts["loss"]?.count == 8)
+        // Provider 1 resumes from its checkpoint at step 4: step 5's point is not its history.
+        charts.runStarted(provider: 1, at: 4)
+        charts.append("loss", provider: 1, step: 5, value: 50)
+        #expect(charts["loss", provider: 1]?.map(\.y) == [1, 2, 3, 4, 50])
+        #expect(charts["loss", provider: 2]?.count == 3, "the other provider's line stays")
+        charts.runStarted(provider: 2, at: 0)
+        #expect(charts["loss", provider: 2] == [] && charts.providers(of: "loss") == [1])
+    }
+
+    /// Stop after provider 1's step 2, then train 3 again: the chart shows steps 1-3 of provider 1
+    /// (2 stored, 3 after the resume), not 1-1 from the resume alone.
+    @Test func afterStopAndResumeTheChartShowsEveryStep() throws {
+        let tiny = try TinyModelSession()
+        defer { tiny.remove() }
+        let runner = ModelJobRunner()
+        let recorder = ModelJobRunnerTests.Recorder()
+        let session = tiny.session
+        let report: @Sendable (JobEvent) -> Void = { event in
+            recorder.record(event)
+            if case .metric(2, "loss", _, 1) = event {
+                try? runner.control(.stop(.train), session: session, iteration: 1) { recorder.record($0) }
+            }
+        }
+        try runner.control(.start(.train, steps: 3), session: session, iteration: 1, report: report)
+        try recorder.wait { $0 == .stopped(.train) }
+        let terminal = MemoryTerminal(size: Size(width: 120, height: 40))
+        let app = try WorkbenchApp(backend: try SessionBackend(session: session, jobs: runner), terminal: terminal)
+        #expect(app.state.metrics["loss", provider: 1]?.map(\.x) == [1, 2], "the stored steps on opening")
+        terminal.feed(keys: [.char(":")])
+        terminal.type("train 3")
+        terminal.feed(keys: [.enter])
+        try app.run()
+        try ModelJobRunnerTests.pump(app, terminal) { app.state.jobs[.train]?.isActive == false }
+        #expect(app.state.logLines.contains { $0.contains("provider 1: run") && $0.contains("resumed at step 2") },
+                "\(app.state.logLines)")
+        #expect(app.state.metrics["loss", provider: 1]?.map(\.x) == [1, 2, 3])
+        #expect(app.state.metrics["loss", provider: 2]?.map(\.x) == [1, 2, 3])
     }
 }

@@ -44,11 +44,11 @@ import TUIKit
         report(.started(.train, total: 20))
         for step in 1...12 {
             let x = Double(step)
-            report(.metric(step: step, name: "loss", value: 0.693 * exp(-x / 8)))
-            report(.metric(step: step, name: "rewards/margins", value: 0.05 * x))
-            report(.metric(step: step, name: "rewards/accuracies", value: min(1, 0.4 + 0.05 * x)))
-            report(.metric(step: step, name: "rewards/chosen", value: 0.02 * x))
-            report(.metric(step: step, name: "rewards/rejected", value: -0.03 * x))
+            report(.metric(step: step, name: "loss", value: 0.693 * exp(-x / 8), provider: 1))
+            report(.metric(step: step, name: "rewards/margins", value: 0.05 * x, provider: 1))
+            report(.metric(step: step, name: "rewards/accuracies", value: min(1, 0.4 + 0.05 * x), provider: 1))
+            report(.metric(step: step, name: "rewards/chosen", value: 0.02 * x, provider: 1))
+            report(.metric(step: step, name: "rewards/rejected", value: -0.03 * x, provider: 1))
             report(.log("step \(step) loss \(String(format: "%.3f", 0.693 * exp(-x / 8)))"))
         }
         report(.progress(.train, done: 12, total: 20, tokensPerSecond: 118.5))

@@ -130,7 +130,7 @@ import TUIKit
         _ = Workbench.update(&state, .jobEvent(.progress(.train, done: 5, total: 20, tokensPerSecond: 42)), now: later)
         #expect(state.jobs[.train]?.elapsedSeconds == 10)
         #expect(state.jobs[.train]?.done == 5)
-        _ = Workbench.update(&state, .jobEvent(.metric(step: 5, name: "loss", value: 0.6)), now: later)
+        _ = Workbench.update(&state, .jobEvent(.metric(step: 5, name: "loss", value: 0.6, provider: 1)), now: later)
         #expect(state.metrics["loss"] == [ChartPoint(x: 5, y: 0.6)])
         _ = Workbench.update(&state, .jobEvent(.token(promptID: 105, provider: 2, text: "Ten ")), now: later)
         _ = Workbench.update(&state, .jobEvent(.token(promptID: 105, provider: 2, text: "yellow")), now: later)

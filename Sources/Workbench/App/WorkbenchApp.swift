@@ -45,6 +45,7 @@ public final class WorkbenchApp {
         terminal.setTheme(theme)
         state = WorkbenchState(session: try backend.loadSession(), keymap: keymap, size: terminal.size,
                                themeName: theme.name, themeNames: themes.names)
+        state.metrics = try backend.trainingHistory()
         let allNotices = notices + (themeMessage.map { [$0] } ?? []) + themes.errors.map(\.description)
         if !allNotices.isEmpty {
             state.message = StatusMessage(text: allNotices.joined(separator: "; "), isError: true)

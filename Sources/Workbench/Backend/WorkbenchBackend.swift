@@ -18,7 +18,10 @@ public enum JobEvent: Hashable, Sendable {
     case started(JobKind, total: Int)
     /// `done` of `total` units (prompts, steps); `tokensPerSecond` when the job knows it.
     case progress(JobKind, done: Int, total: Int, tokensPerSecond: Double?)
-    case metric(step: Int, name: String, value: Double)
+    /// A DPO step's metric, at the step of `provider`'s run.
+    case metric(step: Int, name: String, value: Double, provider: Int)
+    /// `provider`'s run started (`fromStep` 0) or resumed after `fromStep`.
+    case trainRunStarted(provider: Int, fromStep: Int)
     /// Generation streams text into a provider's column as it is produced.
     case token(promptID: Int64, provider: Int, text: String)
     /// A prompt's data changed (new rationale, new scores, new auto label).
@@ -56,6 +59,9 @@ public protocol WorkbenchBackend: AnyObject {
     /// The texts of the tokens the score stage scores for a prompt's gold answer (the answer's
     /// tokens, then EOS), for the inspector's heat row and table; [] when unknown.
     func answerTokens(promptID: Int64) throws -> [String]
+    /// The stored DPO steps of the latest round (at or before the one shown) that has any:
+    /// what the Train screen shows on opening.
+    func trainingHistory() throws -> TrainingCharts
     /// Starts, pauses, resumes or stops a job. Jobs run on their own threads and call
     /// `report` from there; `report` is cheap and never blocks.
     func control(_ command: JobCommand, report: @escaping @Sendable (JobEvent) -> Void) throws
@@ -74,6 +80,9 @@ extension WorkbenchBackend {
 
     /// A backend without a tokenizer knows no token texts (the inspector numbers them).
     public func answerTokens(promptID: Int64) throws -> [String] { [] }
+
+    /// A backend without a store has no stored training.
+    public func trainingHistory() throws -> TrainingCharts { TrainingCharts() }
 }
 
 /// A prompt's labels as the store holds them.

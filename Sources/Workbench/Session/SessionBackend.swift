@@ -110,6 +110,24 @@ public final class SessionBackend: WorkbenchBackend {
         return ids.map { tokenizer.decode([$0]) }
     }
 
+    public func trainingHistory() throws -> TrainingCharts {
+        let providers = 1...max(1, session.manifest.effectiveProviderCount)
+        for round in stride(from: iteration, through: 1, by: -1) {
+            var charts = TrainingCharts()
+            for provider in providers {
+                guard let run = try store.latestRun(kind: DPOTrainer.runKind, iteration: round, provider: provider),
+                      let runID = run.id else { continue }
+                for metric in try store.metrics(runID: runID) {
+                    for (name, value) in StepWatcher.metrics(metric) {
+                        charts.append(name, provider: provider, step: metric.step, value: value)
+                    }
+                }
+            }
+            if !charts.isEmpty { return charts }
+        }
+        return TrainingCharts()
+    }
+
     /// The test accuracy of every round evaluated so far, as `collate status` shows it.
     func storedEvalRows() throws -> [EvalRow] {
         let providers = max(1, session.manifest.effectiveProviderCount)

@@ -144,6 +144,7 @@ struct StepWatcher {
             plannedTotal = stepsDone + (total - from) + job.stepsPerProvider * (job.plan.providers.count - 1)
             report(.log("provider \(provider): run \(runID) " + (from == 0 ? "started" : "resumed at step \(from)")
                         + ", \(total) steps"))
+            report(.trainRunStarted(provider: provider, fromStep: from))
             report(.progress(.train, done: stepsDone, total: plannedTotal, tokensPerSecond: nil))
         case .referenceReady(let computed, let stored):
             report(.log("provider \(provider): reference log-probs computed for \(computed) pairs (\(stored) stored)"))
@@ -153,7 +154,7 @@ struct StepWatcher {
             stepsDone += 1
             timedSteps += 1
             for (name, value) in Self.metrics(metric) {
-                report(.metric(step: stepsDone, name: name, value: value))
+                report(.metric(step: metric.step, name: name, value: value, provider: provider))
             }
             var rate: Double?
             if let tokensPerStep, let timedFrom {

@@ -132,8 +132,8 @@ public struct WorkbenchState: Sendable {
     public var redoStack: [LabelChange] = []
     public var message: StatusMessage?
     public var jobs: [JobKind: JobStatus] = [:]
-    /// Metric name (TRL's) -> (step, value) points, in arrival order.
-    public var metrics: [String: [ChartPoint]] = [:]
+    /// The Train screen's series: the stored runs of the round on opening, then live steps.
+    public var metrics = TrainingCharts()
     public var logLines: [String] = []
     public var inspect: InspectState?
     public var themeName: String

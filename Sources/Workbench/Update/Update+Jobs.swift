@@ -7,8 +7,6 @@ extension Workbench {
     static func apply(_ event: JobEvent, _ state: inout WorkbenchState, now: Date) {
         switch event {
         case .started(let kind, let total):
-            // A new training run draws fresh charts (a resumed one keeps them).
-            if kind == .train { state.metrics = [:] }
             state.jobs[kind] = JobStatus(phase: .running, done: 0, total: total, tokensPerSecond: nil,
                                          startedAt: now, elapsedSeconds: 0)
         case .progress(let kind, let done, let total, let tokensPerSecond):
@@ -23,8 +21,10 @@ extension Workbench {
                 status.baselineSeconds = status.elapsedSeconds
             }
             state.jobs[kind] = status
-        case .metric(let step, let name, let value):
-            state.metrics[name, default: []].append(ChartPoint(x: Double(step), y: value))
+        case .metric(let step, let name, let value, let provider):
+            state.metrics.append(name, provider: provider, step: step, value: value)
+        case .trainRunStarted(let provider, let fromStep):
+            state.metrics.runStarted(provider: provider, at: fromStep)
         case .token(let promptID, let provider, let text):
             guard let index = state.session.prompts.firstIndex(where: { $0.id == promptID }) else { return }
             if let answer = state.session.prompts[index].answers.firstIndex(where: { $0.provider == provider }) {

@@ -30,10 +30,16 @@ enum TrainView {
         let block = Block(title: title)
         buffer.render(block, in: area)
         let inner = block.inner(area)
-        let data = series.compactMap { entry -> ChartSeries? in
-            guard let points = state.metrics[entry.name], !points.isEmpty else { return nil }
+        // One line per provider's run; with several providers each is named and coloured apart.
+        let providers = Set(series.flatMap { state.metrics.providers(of: $0.name) }).sorted()
+        let data = series.flatMap { entry -> [ChartSeries] in
             let shortName = entry.name.split(separator: "/").last.map(String.init) ?? entry.name
-            return ChartSeries(shortName, points: points, style: Style(.series(entry.colour)))
+            return state.metrics.providers(of: entry.name).compactMap { provider -> ChartSeries? in
+                guard let points = state.metrics[entry.name, provider: provider], !points.isEmpty else { return nil }
+                let name = providers.count > 1 ? "\(shortName) RP\(provider)" : shortName
+                let colour = entry.colour + (providers.firstIndex(of: provider) ?? 0) * series.count
+                return ChartSeries(name, points: points, style: Style(.series(colour)))
+            }
         }
         guard !data.isEmpty else {
             buffer.write("no steps yet: t trains", x: inner.x, y: inner.y, style: Style(.muted), maxWidth: inner.width)
@@ -57,8 +63,11 @@ enum TrainView {
         buffer.render(block, in: area)
         let inner = block.inner(area)
         guard !inner.isEmpty else { return }
-        let step = state.metrics["loss"]?.last.map { Int($0.x) }
-        let loss = state.metrics["loss"]?.last?.y
+        // The job's steps so far; before any progress report (or with a stored run alone), the
+        // latest run's last step.
+        let latest = state.metrics.providers(of: "loss").last.flatMap { state.metrics["loss", provider: $0]?.last }
+        let step = job.flatMap { $0.done > 0 ? $0.done : nil } ?? latest.map { Int($0.x) }
+        let loss = latest?.y
         let tokens = job?.tokensPerSecond.map { String(format: "%.1f", $0) } ?? "-"
         let progress = Progress(done: Double(job?.done ?? 0), total: Double(job?.total ?? state.trainSteps),
                                 elapsedSeconds: job?.elapsedSeconds ?? 0)
