@@ -34,23 +34,61 @@ func gemmRows<E: GemmElement>(
 }
 
 /// W rows `rows` against every row of A: 4 x 4 tiles, then single rows / columns at the edges.
+/// A 16-bit W is widened four rows at a time into a Float32 scratch block first (exact, so the
+/// products are the same), once for all the rows of A instead of once per 4-row tile of A.
 @inline(__always)
 private func gemmRowsChunk<E: GemmElement>(
     m: Int, rows: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
     w: UnsafeRawPointer, ldw: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
     accumulate: Bool, element: E.Type
 ) {
+    if E.self == Float32Elements.self {
+        gemmRowsWide(m: m, rows: rows, k: k, a: a, lda: lda, w: w, wRow: { $0 * ldw }, ldw: ldw, c: c, ldc: ldc,
+                     accumulate: accumulate)
+        return
+    }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * max(k, 1)) { scratch in
+        guard let block = scratch.baseAddress else { return }
+        let vectorK = k / 16 * 16
+        var j = rows.lowerBound
+        while j < rows.upperBound {
+            let count = min(4, rows.upperBound - j)
+            for r in 0..<count {
+                let source = (j + r) * ldw, target = block + r * k
+                var p = 0
+                while p < vectorK {
+                    UnsafeMutableRawPointer(target + p).storeBytes(of: E.load16(w, source + p), as: SIMD16<Float>.self)
+                    p += 16
+                }
+                while p < k { target[p] = E.load(w, source + p); p += 1 }
+            }
+            let first = j
+            gemmRowsWide(m: m, rows: j..<(j + count), k: k, a: a, lda: lda, w: UnsafeRawPointer(block),
+                         wRow: { ($0 - first) * k }, ldw: k, c: c, ldc: ldc, accumulate: accumulate)
+            j += count
+        }
+    }
+}
+
+/// `gemmRowsChunk` on a Float32 W; W row j starts at element `wRow(j)`, rows `ldw` apart.
+@inline(__always)
+private func gemmRowsWide(
+    m: Int, rows: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
+    w: UnsafeRawPointer, wRow: (Int) -> Int, ldw: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool
+) {
+    typealias E = Float32Elements
     var j = rows.lowerBound
     while j + 4 <= rows.upperBound {
         var i = 0
         while i + 4 <= m {
-            gemmRowsTile4x4(k: k, a: a + i * lda, lda: lda, w: w, wRow: j * ldw, ldw: ldw,
+            gemmRowsTile4x4(k: k, a: a + i * lda, lda: lda, w: w, wRow: wRow(j), ldw: ldw,
                             c: c + i * ldc + j, ldc: ldc, accumulate: accumulate, element: E.self)
             i += 4
         }
         while i < m {
             for jj in j..<(j + 4) {
-                gemmRowsDot(k: k, x: a + i * lda, w: w, wRow: jj * ldw, c: c + i * ldc + jj,
+                gemmRowsDot(k: k, x: a + i * lda, w: w, wRow: wRow(jj), c: c + i * ldc + jj,
                             accumulate: accumulate, element: E.self)
             }
             i += 1
@@ -59,7 +97,7 @@ private func gemmRowsChunk<E: GemmElement>(
     }
     while j < rows.upperBound {
         for i in 0..<m {
-            gemmRowsDot(k: k, x: a + i * lda, w: w, wRow: j * ldw, c: c + i * ldc + j,
+            gemmRowsDot(k: k, x: a + i * lda, w: w, wRow: wRow(j), c: c + i * ldc + j,
                         accumulate: accumulate, element: E.self)
         }
         j += 1
