@@ -178,6 +178,7 @@ enum ManifestParser {
         decoding.topK = try table.int("top_k", default: decoding.topK, in: 0...Int.max)
         decoding.beams = try table.int("beams", default: decoding.beams, in: 1...64)
         decoding.maxNewTokens = try table.int("max_new_tokens", default: decoding.maxNewTokens, in: 1...1_000_000)
+        decoding.batchSize = try table.int("batch_size", default: decoding.batchSize, in: 1...4096)
         try table.finish()
         return decoding
     }

@@ -47,6 +47,7 @@ extension SessionManifest {
             "top_k = \(d.decoding.topK)                      # 0 = off",
             "beams = \(d.decoding.beams)",
             "max_new_tokens = \(d.decoding.maxNewTokens)",
+            "batch_size = \(d.decoding.batchSize)                 # sequences decoded at once (speed only; same results)",
             "", "[mift]                         # stage 1: LoRA on the base, merged into mift/",
             "skip = false                   # true: the model is M_IFT already (no MIFT stage)",
         ]

@@ -28,7 +28,7 @@ extension SessionManifest {
         if let evalStrategy = decoding.evalStrategy { lines.append("eval_strategy = \(q(evalStrategy.rawValue))") }
         lines += ["temperature = \(decoding.temperature)",
                   "top_p = \(decoding.topP)", "top_k = \(decoding.topK)", "beams = \(decoding.beams)",
-                  "max_new_tokens = \(decoding.maxNewTokens)"]
+                  "max_new_tokens = \(decoding.maxNewTokens)", "batch_size = \(decoding.batchSize)"]
         lines += ["", "[mift]", "skip = \(miftSkipped)"] + Self.lines(mift)
         lines += ["", "[dpo]", "beta = \(dpo.beta)", "loss = \(q(dpo.loss.rawValue))", "sft_weight = \(dpo.sftWeight)"]
         lines += Self.lines(dpo.training)

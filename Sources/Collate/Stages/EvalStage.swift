@@ -12,8 +12,11 @@ public enum EvalStage {
         /// The first `limit` prompts of the test and of the validation split.
         public var limit: Int?
         public var answerMaxTokens: Int
+        /// Sequences decoded together (nil: `[decoding] batch_size`); the results do not depend on it.
+        public var batchSize: Int?
 
-        public init(iteration: Int, limit: Int? = nil, answerMaxTokens: Int = 16) {
+        public init(iteration: Int, limit: Int? = nil, answerMaxTokens: Int = 16, batchSize: Int? = nil) {
+            self.batchSize = batchSize
             self.iteration = iteration
             self.limit = limit
             self.answerMaxTokens = answerMaxTokens
@@ -60,12 +63,13 @@ public enum EvalStage {
         for split in splits {
             _ = try GenerateStage.run(
                 session: session, models: models,
-                options: GenerateStage.Options(iteration: options.iteration, split: split, limit: options.limit),
+                options: GenerateStage.Options(iteration: options.iteration, split: split, limit: options.limit,
+                                              batchSize: options.batchSize),
                 onProgress: onProgress, onToken: onToken)
             _ = try ScoreStage.run(
                 session: session, mift: models.model, tokenizer: models.tokenizer,
                 options: ScoreStage.Options(iteration: options.iteration, split: split, limit: options.limit,
-                                            answerMaxTokens: options.answerMaxTokens),
+                                            answerMaxTokens: options.answerMaxTokens, batchSize: options.batchSize),
                 onProgress: onProgress)
         }
         let result = try tabulate(store: session.store, iteration: options.iteration,

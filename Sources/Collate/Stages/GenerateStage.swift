@@ -16,12 +16,17 @@ public enum GenerateStage {
         public var limit: Int?
         /// Which rationales to write per prompt (nil: `SessionManifest.candidates(for:)` the split).
         public var candidates: [Int]?
+        /// Sequences decoded together (nil: `[decoding] batch_size`). The rationales do not
+        /// depend on it (batched decoding is batch-invariant), only the speed does.
+        public var batchSize: Int?
 
-        public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil, candidates: [Int]? = nil) {
+        public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil, candidates: [Int]? = nil,
+                    batchSize: Int? = nil) {
             self.iteration = iteration
             self.split = split
             self.limit = limit
             self.candidates = candidates
+            self.batchSize = batchSize
         }
     }
 
@@ -49,52 +54,99 @@ public enum GenerateStage {
         var progress = StageProgress(stage: "generate", split: options.split, done: 0, total: prompts.count, worked: 0)
         onProgress(progress)
         let wanted = options.candidates ?? Array(session.manifest.candidates(for: options.split))
-        for prompt in prompts {
-            guard let promptID = prompt.id else { continue }
-            let stored = Set(try session.store.generations(promptID: promptID, iteration: options.iteration).map(\.provider))
-            let missing = wanted.filter { !stored.contains($0) }
-            if missing.isEmpty {
-                report.skipped += 1
-            } else {
+        let batchSize = max(1, options.batchSize ?? session.manifest.decoding.batchSize)
+        let splitDecoding = session.manifest.decoding.forSplit(options.split)
+        var next = 0
+        while next < prompts.count {
+            // A chunk of prompts whose missing rationales fill the batch a few times over, so
+            // a finished row is refilled from the chunk at once (continuous batching).
+            var chunk: [(promptID: Int64, missing: [Int])] = []
+            var jobs: [RationaleJob] = []
+            while next < prompts.count && (jobs.count < 4 * batchSize || chunk.isEmpty) {
+                let prompt = prompts[next]
+                next += 1
+                guard let promptID = prompt.id else { continue }
+                let stored = Set(try session.store.generations(promptID: promptID, iteration: options.iteration).map(\.provider))
+                let missing = wanted.filter { !stored.contains($0) }
+                if missing.isEmpty {
+                    report.skipped += 1
+                    progress.done += 1
+                    onProgress(progress)
+                    continue
+                }
                 let text = session.manifest.templates.render(.rationale, instruction: prompt.instruction)
                 let ids = try models.model.promptTokenIDs(text, tokenizer: models.tokenizer, promptID: promptID)
-                var rows: [GenerationRecord] = []
-                let splitDecoding = session.manifest.decoding.forSplit(options.split)
-                for provider in missing {
-                    let decoding = models.decoding(candidate: provider, manifest: splitDecoding)
-                    let tokens = generate(ids: ids, models: models, provider: models.provider(ofCandidate: provider),
-                                          decoding: decoding,
-                                          seed: samplingSeed(session.manifest.seeds.sampling, promptID: promptID,
-                                                             iteration: options.iteration, provider: provider)) { piece in
-                        onToken(promptID, provider, piece)
-                    }
-                    rows.append(GenerationRecord(
-                        promptId: promptID, iteration: options.iteration, provider: provider,
-                        text: models.tokenizer.decode(tokens, skipSpecialTokens: true), tokenCount: tokens.count))
-                    report.tokens += tokens.count
+                for candidate in missing {
+                    jobs.append(RationaleJob(
+                        tag: chunk.count, candidate: candidate, ids: ids, provider: models.provider(ofCandidate: candidate),
+                        decoding: models.decoding(candidate: candidate, manifest: splitDecoding),
+                        seed: samplingSeed(session.manifest.seeds.sampling, promptID: promptID,
+                                           iteration: options.iteration, provider: candidate)))
                 }
+                chunk.append((promptID, missing))
+            }
+            if jobs.isEmpty { continue }
+            // A prompt's rows are written, in one transaction, the moment its last one is done.
+            var done = [[Int: [Int]]](repeating: [:], count: chunk.count)
+            try generate(jobs, models: models, batchSize: batchSize, onPiece: { job, piece in
+                onToken(chunk[job.tag].promptID, job.candidate, piece)
+            }, onDone: { job, tokens in
+                done[job.tag][job.candidate] = tokens
+                let entry = chunk[job.tag]
+                guard done[job.tag].count == entry.missing.count else { return }
+                let rows = entry.missing.map { candidate in
+                    let tokens = done[job.tag][candidate] ?? []
+                    return GenerationRecord(promptId: entry.promptID, iteration: options.iteration, provider: candidate,
+                                            text: models.tokenizer.decode(tokens, skipSpecialTokens: true),
+                                            tokenCount: tokens.count)
+                }
+                report.tokens += rows.reduce(0) { $0 + $1.tokenCount }
                 report.generated += try session.store.saveGenerations(rows)
                 progress.worked += 1
-            }
-            progress.done += 1
-            onProgress(progress)
+                progress.done += 1
+                onProgress(progress)
+            })
         }
         return report
     }
 
-    /// Decodes one rationale; returns its tokens (the stop token excluded).
-    static func generate(ids: [Int], models: ProviderModels, provider: Int, decoding: DecodingSpec, seed: UInt64,
-                         onPiece: (String) -> Void) -> [Int] {
-        var stream = TextStream(tokenizer: models.tokenizer)
-        let result = models.model.generate(
-            prompt: ids, options: GenerationOptions(maxTokens: decoding.maxNewTokens, strategy: strategy(decoding, seed: seed)),
-            adapter: models.adapterName(provider: provider)
-        ) { token in
-            if let piece = stream.append(token) { onPiece(piece) }
-            return .continue
+    /// One rationale to write: the prompt's tokens, who writes it and how. `tag` and
+    /// `candidate` are the caller's, handed back with the result.
+    struct RationaleJob {
+        var tag: Int
+        var candidate: Int
+        var ids: [Int]
+        var provider: Int
+        var decoding: DecodingSpec
+        var seed: UInt64
+    }
+
+    /// Decodes `jobs` in batches of `batchSize` sequences (every provider's adapter in the
+    /// same batch, each job's own decoding and seed), streaming each one's text pieces to
+    /// `onPiece` and handing its tokens (the stop token excluded) to `onDone` the moment it
+    /// is finished. Each job's tokens equal decoding it alone (batch-invariant kernels). An
+    /// error thrown by `onDone` stops every job and is rethrown.
+    static func generate(_ jobs: [RationaleJob], models: ProviderModels, batchSize: Int,
+                         onPiece: (RationaleJob, String) -> Void,
+                         onDone: (RationaleJob, [Int]) throws -> Void) throws {
+        var streams = jobs.map { _ in TextStream(tokenizer: models.tokenizer) }
+        var failure: (any Error)? = nil
+        let requests = jobs.map { job in
+            GenerationRequest(prompt: job.ids,
+                              options: GenerationOptions(maxTokens: job.decoding.maxNewTokens,
+                                                         strategy: strategy(job.decoding, seed: job.seed)),
+                              adapter: models.adapterName(provider: job.provider))
         }
-        if let rest = stream.finish() { onPiece(rest) }
-        return result.tokens
+        _ = models.model.generate(batch: requests, batchSize: batchSize, onToken: { index, token in
+            if failure != nil { return .stop }
+            if let piece = streams[index].append(token) { onPiece(jobs[index], piece) }
+            return .continue
+        }, onFinish: { index, result in
+            guard failure == nil else { return }
+            if let rest = streams[index].finish() { onPiece(jobs[index], rest) }
+            do { try onDone(jobs[index], result.tokens) } catch { failure = error }
+        })
+        if let failure { throw failure }
     }
 
     /// The manifest's decoding as the model's strategy (beam scores are length-normalised,
@@ -116,33 +168,67 @@ public enum GenerateStage {
     }
 }
 
-/// Turns a stream of token ids into text pieces whose concatenation is the decoded text:
-/// a piece is released only when the decoding so far does not end in a partial character.
+/// Turns a stream of token ids into text pieces whose concatenation is the decoded text
+/// (`tokenizer.decode(tokens, skipSpecialTokens: true)`), in time linear in the tokens: each
+/// token's bytes are appended to the few bytes held back, and everything up to a trailing
+/// incomplete UTF-8 character is released. (Decoding the bytes before a lead byte and the
+/// rest apart gives what decoding them together gives: a lead byte always starts a new
+/// character or replacement, so the pieces join to the full decoding.)
 struct TextStream {
     let tokenizer: Tokenizer
-    var tokens: [Int] = []
-    var emittedScalars = 0
+    private let addedByID: [Int: AddedToken]
+    /// Bytes of a character not yet complete.
+    private var held: [UInt8] = []
 
-    init(tokenizer: Tokenizer) { self.tokenizer = tokenizer }
-
-    mutating func append(_ token: Int) -> String? {
-        tokens.append(token)
-        let text = tokenizer.decode(tokens, skipSpecialTokens: true)
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.last != "\u{FFFD}", scalars.count > emittedScalars else { return nil }
-        var piece = String.UnicodeScalarView()
-        piece.append(contentsOf: scalars[emittedScalars...])
-        emittedScalars = scalars.count
-        return String(piece)
+    init(tokenizer: Tokenizer) {
+        self.tokenizer = tokenizer
+        addedByID = Dictionary(tokenizer.addedTokens.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Whatever was held back (a rationale that ends in an invalid byte sequence).
+    mutating func append(_ token: Int) -> String? {
+        held += bytes(of: token)
+        let complete = Self.completePrefix(held)
+        guard complete > 0 else { return nil }
+        let piece = String(decoding: held[..<complete], as: UTF8.self)
+        held.removeFirst(complete)
+        return piece
+    }
+
+    /// Whatever was held back (a rationale that ends inside a multi-byte character).
     mutating func finish() -> String? {
-        let scalars = Array(tokenizer.decode(tokens, skipSpecialTokens: true).unicodeScalars)
-        guard scalars.count > emittedScalars else { return nil }
-        var piece = String.UnicodeScalarView()
-        piece.append(contentsOf: scalars[emittedScalars...])
-        emittedScalars = scalars.count
-        return String(piece)
+        guard !held.isEmpty else { return nil }
+        defer { held = [] }
+        return String(decoding: held, as: UTF8.self)
+    }
+
+    /// The token's bytes as `Tokenizer.decode` joins them (special tokens skipped).
+    private func bytes(of id: Int) -> [UInt8] {
+        let token: String
+        if let added = addedByID[id] {
+            if added.special { return [] }
+            token = added.content
+        } else if let modelToken = tokenizer.model.token(for: id) {
+            token = modelToken
+        } else {
+            return []
+        }
+        return ByteLevelAlphabet.decode(token) ?? Array(token.utf8)
+    }
+
+    /// How many leading bytes of `bytes` end before a trailing incomplete (but so far valid)
+    /// UTF-8 sequence; all of them when there is none.
+    static func completePrefix(_ bytes: [UInt8]) -> Int {
+        let n = bytes.count
+        // The last lead byte among the final three bytes, if it starts a longer sequence.
+        var i = n - 1
+        while i >= 0 && i >= n - 3 {
+            let byte = bytes[i]
+            if byte & 0xC0 != 0x80 {
+                let length = byte >= 0xF0 && byte <= 0xF4 ? 4 : byte >= 0xE0 && byte < 0xF0 ? 3 : byte >= 0xC2 && byte < 0xE0 ? 2 : 1
+                return length > n - i ? i : n
+            }
+            i -= 1
+        }
+        return n
     }
 }

@@ -134,11 +134,13 @@ public enum ProvidersStage {
     /// M_IFT's rationale (provider `owner`, iteration 0) for every prompt that lacks one; each
     /// prompt's row is committed as it is written. Returns how many were written.
     static func generateRejected(session: Session, models: ProviderModels, promptIDs: [Int64], owner: Int,
-                                 onProgress: (StageProgress) -> Void) throws -> Int {
+                                 batchSize: Int? = nil, onProgress: (StageProgress) -> Void) throws -> Int {
         var progress = StageProgress(stage: "providers: M_IFT's rationales for provider \(owner)", split: .train,
                                      done: 0, total: promptIDs.count, worked: 0)
         onProgress(progress)
         var written = 0
+        var jobs: [GenerateStage.RationaleJob] = []
+        var pending: [Int64] = []
         for promptID in promptIDs {
             if try session.store.generation(promptID: promptID, iteration: 0, provider: owner) == nil,
                let prompt = try session.store.prompt(id: promptID) {
@@ -146,16 +148,24 @@ public enum ProvidersStage {
                 let ids = try models.model.promptTokenIDs(text, tokenizer: models.tokenizer, promptID: promptID)
                 let seed = GenerateStage.samplingSeed(session.manifest.seeds.sampling, promptID: promptID, iteration: 0,
                                                       provider: owner)
-                let tokens = GenerateStage.generate(ids: ids, models: models, provider: owner,
-                                                    decoding: session.manifest.decoding, seed: seed) { _ in }
-                written += try session.store.saveGenerations([GenerationRecord(
-                    promptId: promptID, iteration: 0, provider: owner,
-                    text: models.tokenizer.decode(tokens, skipSpecialTokens: true), tokenCount: tokens.count)])
-                progress.worked += 1
+                jobs.append(GenerateStage.RationaleJob(tag: pending.count, candidate: owner, ids: ids, provider: owner,
+                                                       decoding: session.manifest.decoding, seed: seed))
+                pending.append(promptID)
+            } else {
+                progress.done += 1
+                onProgress(progress)
             }
+        }
+        // Batched (batch_size sequences at once); each row is committed the moment it is done.
+        try GenerateStage.generate(jobs, models: models, batchSize: max(1, batchSize ?? session.manifest.decoding.batchSize),
+                                   onPiece: { _, _ in }, onDone: { job, tokens in
+            written += try session.store.saveGenerations([GenerationRecord(
+                promptId: pending[job.tag], iteration: 0, provider: owner,
+                text: models.tokenizer.decode(tokens, skipSpecialTokens: true), tokenCount: tokens.count)])
+            progress.worked += 1
             progress.done += 1
             onProgress(progress)
-        }
+        })
         return written
     }
 

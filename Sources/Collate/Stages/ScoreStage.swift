@@ -20,9 +20,12 @@ public enum ScoreStage {
         /// the evaluation splits only; `collate run` leaves them out on the training split (a
         /// later `collate score` adds them for the workbench).
         public var predictions: Bool
+        /// Sequences decoded together for the predictions (nil: `[decoding] batch_size`).
+        public var batchSize: Int?
 
         public init(iteration: Int, split: DataSplit = .train, limit: Int? = nil, batchPrompts: Int = 4,
-                    answerMaxTokens: Int = 16, predictions: Bool = true) {
+                    answerMaxTokens: Int = 16, predictions: Bool = true, batchSize: Int? = nil) {
+            self.batchSize = batchSize
             self.iteration = iteration
             self.split = split
             self.limit = limit
@@ -77,7 +80,8 @@ public enum ScoreStage {
                 jobs += found.jobs
             }
             let rows = try compute(jobs, templates: session.manifest.templates, iteration: options.iteration,
-                                   model: mift, tokenizer: tokenizer, answerMaxTokens: options.answerMaxTokens)
+                                   model: mift, tokenizer: tokenizer, answerMaxTokens: options.answerMaxTokens,
+                                   batchSize: options.batchSize ?? session.manifest.decoding.batchSize)
             let saved = try session.store.saveScoresAndPredictions(scores: rows.scores, predictions: rows.predictions)
             report.scores += saved.scores
             report.predictions += saved.predictions
@@ -119,7 +123,7 @@ public enum ScoreStage {
     }
 
     static func compute(_ jobs: [Job], templates: PromptTemplates, iteration: Int, model: LlamaModel,
-                        tokenizer: Tokenizer, answerMaxTokens: Int) throws -> (scores: [ScoreRecord], predictions: [PredictionRecord]) {
+                        tokenizer: Tokenizer, answerMaxTokens: Int, batchSize: Int = 32) throws -> (scores: [ScoreRecord], predictions: [PredictionRecord]) {
         let scoring = jobs.filter(\.needsScore)
         var scores: [ScoreRecord] = []
         if !scoring.isEmpty {
@@ -144,11 +148,20 @@ public enum ScoreStage {
                                           tokenLogprobs: result.tokenLogProbs))
             }
         }
+        // M_IFT's greedy answers, all of the batch's prompts decoded together (each equal to
+        // decoding it alone: batched decoding is batch-invariant).
+        let predicting = jobs.filter(\.needsPrediction)
+        var requests: [GenerationRequest] = []
+        for job in predicting {
+            let ids = try model.promptTokenIDs(answerPrompt(job, templates: templates), tokenizer: tokenizer,
+                                               promptID: job.prompt.id ?? -1)
+            requests.append(GenerationRequest(prompt: ids, options: GenerationOptions(maxTokens: answerMaxTokens, strategy: .greedy)))
+        }
+        let answers = model.generate(batch: requests, batchSize: max(1, batchSize))
         var predictions: [PredictionRecord] = []
-        for job in jobs where job.needsPrediction {
+        for (job, answer) in zip(predicting, answers) {
             let promptID = job.prompt.id ?? -1
-            let text = try predictAnswer(answerPrompt(job, templates: templates), model: model, tokenizer: tokenizer,
-                                         promptID: promptID, maxTokens: answerMaxTokens)
+            let text = tokenizer.decode(answer.tokens, skipSpecialTokens: true).trimmingWhitespace()
             predictions.append(PredictionRecord(
                 promptId: promptID, iteration: iteration, provider: job.provider, generationId: job.generation?.id,
                 text: text, correct: AnswerCorrectness.isCorrect(prediction: text, prompt: job.prompt)))

@@ -24,6 +24,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the table as JSON.")
     var json = false
 
+    @Option(help: "Sequences decoded at once (default: [decoding] batch_size); the results do not depend on it.")
+    var batchSize: Int?
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()
@@ -32,7 +35,7 @@ struct EvalCommand: ParsableCommand {
         let models = try ProviderModels.load(session: opened, iteration: iteration)
         let progress = ProgressReporter()
         let result = try EvalStage.run(session: opened, models: models,
-                                       options: EvalStage.Options(iteration: iteration, limit: limit),
+                                       options: EvalStage.Options(iteration: iteration, limit: limit, batchSize: batchSize),
                                        onProgress: { progress.report($0) })
         print(json ? Self.json(result) : Self.table(result))
     }

@@ -26,6 +26,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Only the first N prompts of the split.")
     var limit: Int?
 
+    @Option(help: "Sequences decoded at once (default: [decoding] batch_size); the results do not depend on it.")
+    var batchSize: Int?
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()
@@ -35,7 +38,7 @@ struct GenerateCommand: ParsableCommand {
         let progress = ProgressReporter()
         let report = try GenerateStage.run(
             session: opened, models: models,
-            options: GenerateStage.Options(iteration: iteration, split: split, limit: limit),
+            options: GenerateStage.Options(iteration: iteration, split: split, limit: limit, batchSize: batchSize),
             onProgress: { progress.report($0) })
         let source = models.adapterDirectories.isEmpty ? " (every provider is M_IFT: no adapters yet)" : ""
         print("iteration \(iteration), \(split.rawValue): \(report.generated) rationales written (\(report.tokens) tokens), "

@@ -25,6 +25,9 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Prompts per scoring batch.")
     var batch = 4
 
+    @Option(help: "Sequences decoded at once (default: [decoding] batch_size); the results do not depend on it.")
+    var batchSize: Int?
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()
@@ -36,7 +39,7 @@ struct ScoreCommand: ParsableCommand {
         let progress = ProgressReporter()
         let report = try ScoreStage.run(
             session: opened, mift: mift.model, tokenizer: mift.tokenizer,
-            options: ScoreStage.Options(iteration: iteration, split: split, limit: limit, batchPrompts: batch),
+            options: ScoreStage.Options(iteration: iteration, split: split, limit: limit, batchPrompts: batch, batchSize: batchSize),
             onProgress: { progress.report($0) })
         print("iteration \(iteration), \(split.rawValue): \(report.scores) scores and \(report.predictions) predictions "
             + "written, \(report.skipped) of \(report.prompts) prompts already done")
