@@ -140,3 +140,61 @@ import TUIKit
         #expect(app.state.metrics["loss", provider: 2]?.map(\.x) == [1, 2, 3])
     }
 }
+
+/// Every job stops from a key (S) and the palette (:stop), within a step, keeping what it
+/// finished and saying so.
+@Suite struct JobStopTests {
+    @Test func sAndThePaletteStopWhicheverJobRuns() {
+        var state = Fixture.state()
+        #expect(press(keys("S"), &state).isEmpty)
+        #expect(state.message?.text == "no job to stop")
+        _ = Workbench.update(&state, .jobEvent(.started(.generate, total: 5)), now: fixedNow)
+        press([.escape], &state)
+        #expect(state.message?.text == "generate is running: S stops it (what it finished is kept)")
+        #expect(press(keys("S"), &state) == [.job(.stop(.generate))])
+        #expect(state.message?.text == "stopping generate: what it finished is kept")
+        #expect(press(keys(":stop") + [.enter], &state) == [.job(.stop(.generate))])
+    }
+
+    /// Stopped at its first streamed piece, generate keeps only whole prompts; run again it
+    /// writes exactly what an uninterrupted run writes.
+    @Test func aStoppedGenerateKeepsWholePromptsAndARerunFinishesTheSame() throws {
+        func rows(_ tiny: TinyModelSession) throws -> [String] {
+            try tiny.trainIDs.flatMap { id in
+                try tiny.session.store.generations(promptID: id, iteration: 1).map { "\(id)/\($0.provider): \($0.text)" }
+            }
+        }
+        let reference = try TinyModelSession(rationales: false)
+        defer { reference.remove() }
+        let whole = ModelJobRunner()
+        let done = ModelJobRunnerTests.Recorder()
+        try whole.control(.start(.generate, steps: nil), session: reference.session, iteration: 1) { done.record($0) }
+        try done.wait { $0 == .finished(.generate) }
+
+        let tiny = try TinyModelSession(rationales: false)
+        defer { tiny.remove() }
+        let runner = ModelJobRunner()
+        let recorder = ModelJobRunnerTests.Recorder()
+        let session = tiny.session
+        try runner.control(.start(.generate, steps: nil), session: session, iteration: 1) { event in
+            recorder.record(event)
+            if case .token = event, recorder.all.filter({ if case .token = $0 { true } else { false } }).count == 1 {
+                try? runner.control(.stop(.generate), session: session, iteration: 1) { recorder.record($0) }
+            }
+        }
+        try recorder.wait { $0 == .stopped(.generate) }
+        let stopped = try #require(recorder.all.compactMap { event -> String? in
+            if case .log(let line) = event, line.hasPrefix("generate stopped") { line } else { nil }
+        }.first)
+        #expect(stopped.hasSuffix("prompts done and saved; g continues from there"), "\(stopped)")
+        for id in tiny.trainIDs {
+            let count = try tiny.session.store.generations(promptID: id, iteration: 1).count
+            #expect(count == 0 || count == 2, "prompt \(id) saved half: \(count) rationales")
+        }
+        #expect(try rows(tiny).count < 2 * tiny.trainIDs.count, "it stopped before the end")
+
+        try runner.control(.start(.generate, steps: nil), session: session, iteration: 1) { recorder.record($0) }
+        try recorder.wait { $0 == .finished(.generate) }
+        #expect(try rows(tiny) == rows(reference))
+    }
+}

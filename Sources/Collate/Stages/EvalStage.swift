@@ -55,9 +55,11 @@ public enum EvalStage {
     }
 
     /// Runs generate + score on the validation and test splits (what is missing), then
-    /// tabulates and stores the result.
+    /// tabulates and stores the result. Stopped (`shouldStop`), it throws `StageError.cancelled`
+    /// with what it generated and scored saved and no table written.
     public static func run(session: Session, models: ProviderModels, options: Options,
                            onProgress: (StageProgress) -> Void = { _ in },
+                           shouldStop: () -> Bool = { false },
                            onToken: (Int64, Int, String) -> Void = { _, _, _ in }) throws -> Result {
         let splits: [DataSplit] = models.providerCount > 1 ? [.validation, .test] : [.test]
         for split in splits {
@@ -65,12 +67,12 @@ public enum EvalStage {
                 session: session, models: models,
                 options: GenerateStage.Options(iteration: options.iteration, split: split, limit: options.limit,
                                               batchSize: options.batchSize),
-                onProgress: onProgress, onToken: onToken)
+                onProgress: onProgress, shouldStop: shouldStop, onToken: onToken)
             _ = try ScoreStage.run(
                 session: session, mift: models.model, tokenizer: models.tokenizer,
                 options: ScoreStage.Options(iteration: options.iteration, split: split, limit: options.limit,
                                             answerMaxTokens: options.answerMaxTokens, batchSize: options.batchSize),
-                onProgress: onProgress)
+                onProgress: onProgress, shouldStop: shouldStop)
         }
         let result = try tabulate(store: session.store, iteration: options.iteration,
                                   providerCount: models.providerCount, limit: options.limit)

@@ -43,9 +43,13 @@ public enum GenerateStage {
     /// `onToken(promptID, provider, piece)` receives each new piece of decoded text as it is
     /// generated (beam search: once the winning beam is known). Pieces join to the stored
     /// rationale; a token that ends inside a multi-byte character is held until it completes.
+    /// `shouldStop` is asked at every decoding step: once it answers true, the rows in flight
+    /// end at once, unsaved, and the stage throws `StageError.cancelled` (every prompt saved
+    /// before stays; a rerun continues after them).
     public static func run(
         session: Session, models: ProviderModels, options: Options,
         onProgress: (StageProgress) -> Void = { _ in },
+        shouldStop: () -> Bool = { false },
         onToken: (_ promptID: Int64, _ provider: Int, _ text: String) -> Void = { _, _, _ in }
     ) throws -> Report {
         var prompts = try session.store.prompts(split: options.split)
@@ -58,6 +62,7 @@ public enum GenerateStage {
         let splitDecoding = session.manifest.decoding.forSplit(options.split)
         var next = 0
         while next < prompts.count {
+            if shouldStop() { throw StageError.cancelled(stage: "generate", done: progress.done, total: progress.total) }
             // A chunk of prompts whose missing rationales fill the batch a few times over, so
             // a finished row is refilled from the chunk at once (continuous batching).
             var chunk: [(promptID: Int64, missing: [Int])] = []
@@ -88,7 +93,7 @@ public enum GenerateStage {
             if jobs.isEmpty { continue }
             // A prompt's rows are written, in one transaction, the moment its last one is done.
             var done = [[Int: [Int]]](repeating: [:], count: chunk.count)
-            try generate(jobs, models: models, batchSize: batchSize, onPiece: { job, piece in
+            let finished = try generate(jobs, models: models, batchSize: batchSize, shouldStop: shouldStop, onPiece: { job, piece in
                 onToken(chunk[job.tag].promptID, job.candidate, piece)
             }, onDone: { job, tokens in
                 done[job.tag][job.candidate] = tokens
@@ -106,6 +111,7 @@ public enum GenerateStage {
                 progress.done += 1
                 onProgress(progress)
             })
+            if !finished { throw StageError.cancelled(stage: "generate", done: progress.done, total: progress.total) }
         }
         return report
     }
@@ -125,12 +131,16 @@ public enum GenerateStage {
     /// same batch, each job's own decoding and seed), streaming each one's text pieces to
     /// `onPiece` and handing its tokens (the stop token excluded) to `onDone` the moment it
     /// is finished. Each job's tokens equal decoding it alone (batch-invariant kernels). An
-    /// error thrown by `onDone` stops every job and is rethrown.
+    /// error thrown by `onDone` stops every job and is rethrown. Once `shouldStop` answers
+    /// true every row still decoding ends unfinished and is not handed on; returns false then.
+    @discardableResult
     static func generate(_ jobs: [RationaleJob], models: ProviderModels, batchSize: Int,
+                         shouldStop: () -> Bool = { false },
                          onPiece: (RationaleJob, String) -> Void,
-                         onDone: (RationaleJob, [Int]) throws -> Void) throws {
+                         onDone: (RationaleJob, [Int]) throws -> Void) throws -> Bool {
         var streams = jobs.map { _ in TextStream(tokenizer: models.tokenizer) }
         var failure: (any Error)? = nil
+        var cancelled = false
         let requests = jobs.map { job in
             GenerationRequest(prompt: job.ids,
                               options: GenerationOptions(maxTokens: job.decoding.maxNewTokens,
@@ -138,15 +148,21 @@ public enum GenerateStage {
                               adapter: models.adapterName(provider: job.provider))
         }
         _ = models.model.generate(batch: requests, batchSize: batchSize, onToken: { index, token in
-            if failure != nil { return .stop }
+            if failure != nil || cancelled { return .stop }
+            if shouldStop() {
+                cancelled = true
+                return .stop
+            }
             if let piece = streams[index].append(token) { onPiece(jobs[index], piece) }
             return .continue
         }, onFinish: { index, result in
-            guard failure == nil else { return }
+            // A row cut short by the stop is not a rationale.
+            guard failure == nil, !(cancelled && result.finishReason == .stopped) else { return }
             if let rest = streams[index].finish() { onPiece(jobs[index], rest) }
             do { try onDone(jobs[index], result.tokens) } catch { failure = error }
         })
         if let failure { throw failure }
+        return !cancelled
     }
 
     /// The manifest's decoding as the model's strategy (beam scores are length-normalised,

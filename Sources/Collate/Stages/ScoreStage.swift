@@ -55,24 +55,32 @@ public enum ScoreStage {
         var needsPrediction: Bool
     }
 
+    /// `shouldStop` is asked before each batch of prompts: once it answers true the stage throws
+    /// `StageError.cancelled`, every batch before saved.
     public static func run(session: Session, mift: LlamaModel, tokenizer: Tokenizer, options: Options,
-                           onProgress: (StageProgress) -> Void = { _ in }) throws -> Report {
+                           onProgress: (StageProgress) -> Void = { _ in },
+                           shouldStop: () -> Bool = { false }) throws -> Report {
         var prompts = try session.store.prompts(split: options.split)
         if let limit = options.limit { prompts = Array(prompts.prefix(max(limit, 0))) }
         let providerCount = session.manifest.candidates(for: options.split).count
         var report = Report(prompts: prompts.count)
+        // Only prompts with rationales have anything to score: the progress counts those.
+        let generated = try session.store.promptIDsWithGenerations(iteration: options.iteration)
+        let withRationales = prompts.filter { $0.id.map(generated.contains) ?? false }
+        report.notGenerated = prompts.count - withRationales.count
+        prompts = withRationales
         var progress = StageProgress(stage: "score", split: options.split, done: 0, total: prompts.count, worked: 0)
         onProgress(progress)
         var start = 0
         while start < prompts.count {
+            if shouldStop() { throw StageError.cancelled(stage: "score", done: progress.done, total: progress.total) }
             let batch = prompts[start..<min(start + max(options.batchPrompts, 1), prompts.count)]
             var jobs: [Job] = []
             for prompt in batch {
                 let found = try jobsFor(prompt, session: session, iteration: options.iteration, providerCount: providerCount,
                                         predictions: options.predictions)
                 switch found.generations {
-                case 0: report.notGenerated += 1
-                case providerCount: break
+                case 0, providerCount: break
                 default: report.missingGenerations += 1
                 }
                 if found.generations > 0 && found.jobs.isEmpty { report.skipped += 1 }

@@ -14,6 +14,9 @@ public enum StageError: Error, Equatable, CustomStringConvertible {
     case evaluation(String)
     /// The store holds no training prompt: the task data was never imported.
     case noTrainingPrompts(session: String)
+    /// Stopped at the caller's request (`shouldStop`) after `done` of `total` prompts, each of
+    /// them saved whole; a rerun continues after them.
+    case cancelled(stage: String, done: Int, total: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +29,8 @@ public enum StageError: Error, Equatable, CustomStringConvertible {
         case .evaluation(let reason): reason
         case .noTrainingPrompts(let session):
             "session \(session) has no training prompts: import its task data first (`collate import \(session)`)"
+        case .cancelled(let stage, let done, let total):
+            "\(stage) stopped after \(done) of \(total) prompts, each saved; running it again continues from there"
         }
     }
 }

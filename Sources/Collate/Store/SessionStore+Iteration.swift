@@ -14,6 +14,14 @@ extension SessionStore {
         }
     }
 
+    /// The prompts that have at least one rationale in `iteration`.
+    public func promptIDsWithGenerations(iteration: Int) throws -> Set<Int64> {
+        try read { db in
+            Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT promptId FROM generation WHERE iteration = ?",
+                                   arguments: [iteration]))
+        }
+    }
+
     /// Every rationale of one iteration, by prompt then provider.
     public func generations(iteration: Int) throws -> [GenerationRecord] {
         try read { db in

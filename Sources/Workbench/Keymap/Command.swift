@@ -108,7 +108,7 @@ public enum Command: Hashable, Sendable {
         case .train: "train N DPO steps"
         case .eval: "evaluate"
         case .pauseJob: "pause / resume training"
-        case .stopJob: "stop training"
+        case .stopJob: "stop the running job (generate, score, train, eval)"
         case .showCompare: "Compare screen"
         case .showTrain: "Train screen"
         case .showEval: "Eval screen"

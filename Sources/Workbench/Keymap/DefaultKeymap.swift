@@ -48,7 +48,7 @@ extension Keymap {
             KeyBinding(.train, keys("t"), hint: true),
             KeyBinding(.eval, keys("e")),
             KeyBinding(.pauseJob, keys("p"), context: .screen(.train), hint: true),
-            KeyBinding(.stopJob, keys("S"), context: .screen(.train), hint: true),
+            KeyBinding(.stopJob, keys("S")),
             KeyBinding(.showCompare, keys("C")),
             KeyBinding(.showTrain, keys("T")),
             KeyBinding(.showEval, keys("E")),

@@ -11,9 +11,11 @@ import Darwin
 /// priority, one job at a time, reporting through `report` (which wakes the UI thread).
 ///
 /// Train runs `TrainStage` for every provider in turn, `steps` DPO steps each (see
-/// `TrainJob`); generate, score (then pairs) and eval run their stages (see `StageJob`). Pause and stop both ask the trainer to stop after the step it is on (it
-/// checkpoints there); pause keeps the plan so resume continues from that checkpoint, stop
-/// forgets it (a later `t` still resumes the stored run, as `collate train` does).
+/// `TrainJob`); generate, score (then pairs) and eval run their stages (see `StageJob`).
+/// Pause and stop both ask the trainer to stop after the step it is on (it checkpoints
+/// there); pause keeps the plan so resume continues from that checkpoint, stop forgets it (a
+/// later `t` still resumes the stored run, as `collate train` does). Stop ends a stage job
+/// within a decoding step, keeping every prompt it finished.
 public final class ModelJobRunner: SessionJobRunner, Sendable {
     /// What the UI asked of the running job, read by the job between steps.
     enum Request: Sendable { case pause, stop }
@@ -48,8 +50,8 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
                 return job.run(resuming: false)
             }
         case .start(let kind, _):
-            launch(kind, session: session, report: report) {
-                StageJob(kind: kind, session: session, iteration: iteration, report: report).run()
+            launch(kind, session: session, report: report) { [self] in
+                StageJob(kind: kind, session: session, iteration: iteration, report: report, request: currentRequest).run()
             }
         case .pause(let kind):
             let asked = state.withLock { control -> Bool in
@@ -72,10 +74,6 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
             }
         case .stop(let kind):
             let outcome = state.withLock { control -> [JobEvent] in
-                if control.running == kind, kind != .train {
-                    return [.log("\(kind.rawValue) cannot stop part-way and runs to the end "
-                                 + "(each prompt is saved as it completes, so quitting loses at most one)")]
-                }
                 if control.running == kind {
                     control.request = .stop
                     return [.log("\(kind.rawValue): stopping after the current step")]

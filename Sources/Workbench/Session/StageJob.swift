@@ -6,13 +6,15 @@ import Foundation
 /// as it is decoded; score is followed by the pairs stage so the auto labels exist; after
 /// each job the prompts are read back from the store, so l_s, l_0 and the labels appear.
 ///
-/// The stages cannot be interrupted part-way; each prompt is its own transaction, so quitting
-/// mid-job loses at most the prompt in progress, and a rerun continues after the last one.
+/// A stop request ends the job within a decoding step (generate, eval) or a batch of prompts
+/// (score): what was finished is saved (each prompt is its own transaction), the rows in
+/// flight are dropped, and a rerun continues after the last saved prompt.
 struct StageJob {
     let kind: JobKind
     let session: Session
     let iteration: Int
     let report: @Sendable (JobEvent) -> Void
+    let request: @Sendable () -> ModelJobRunner.Request?
 
     func run() -> TrainJob.Ending {
         guard session.hasMIFTModel else {
@@ -26,6 +28,7 @@ struct StageJob {
             }
             report(.progress(kind, done: progress.done, total: progress.total, tokensPerSecond: nil))
         }
+        let shouldStop = { request() == .stop }
         do {
             let message: String
             switch kind {
@@ -33,23 +36,25 @@ struct StageJob {
                 let models = try ProviderModels.load(session: session, iteration: iteration)
                 let result = try GenerateStage.run(session: session, models: models,
                                                    options: GenerateStage.Options(iteration: iteration),
-                                                   onProgress: onProgress) { promptID, provider, text in
+                                                   onProgress: onProgress, shouldStop: shouldStop,
+                                                   onToken: { promptID, provider, text in
                     report(.token(promptID: promptID, provider: provider, text: text))
-                }
+                })
                 message = "generate finished: \(result.generated) rationales, \(result.tokens) tokens "
                     + "(\(result.skipped) prompts already complete)"
             case .score:
                 let mift = try ProviderModels.loadMIFT(session: session)
                 let result = try ScoreStage.run(session: session, mift: mift.model, tokenizer: mift.tokenizer,
                                                 options: ScoreStage.Options(iteration: iteration),
-                                                onProgress: onProgress)
+                                                onProgress: onProgress, shouldStop: shouldStop)
                 let pairs = try PairsStage.run(session: session, iteration: iteration)
                 message = "score finished: \(result.scores) scores on \(result.prompts) prompts; "
                     + "auto labels: \(pairs.kept) kept, \(pairs.filtered) filtered, \(pairs.notScored) not scored"
             case .eval:
                 let models = try ProviderModels.load(session: session, iteration: iteration)
                 let result = try EvalStage.run(session: session, models: models,
-                                               options: EvalStage.Options(iteration: iteration), onProgress: onProgress)
+                                               options: EvalStage.Options(iteration: iteration), onProgress: onProgress,
+                                               shouldStop: shouldStop)
                 let summary = result.summary
                 // The eval of store iteration i tests the adapters of round i - 1 (LoopSummary).
                 report(.evalRow(EvalRow(
@@ -62,6 +67,11 @@ struct StageJob {
             }
             try reloadPrompts()
             return .finished(message: message)
+        } catch let StageError.cancelled(stage, done, total) {
+            try? reloadPrompts()
+            let rerun = kind == .generate ? "g" : kind == .score ? "s" : "e"
+            return .stopped(message: "\(stage) stopped: \(done) of \(total) prompts done and saved; \(rerun) continues "
+                            + "from there" + (kind == .eval ? " (no accuracy table until it completes)" : ""))
         } catch {
             // Whatever was written before the error is shown too.
             try? reloadPrompts()

@@ -107,6 +107,12 @@ public enum Workbench {
             state.screen = .inspect
             return [.loadRenderedPrompts(promptID: prompt.id, provider: provider)]
         case .back:
+            if state.screen == .compare, let kind = JobKind.allCases.first(where: { state.jobs[$0]?.isActive == true }) {
+                let binding = state.keymap.bindings.first { $0.command == .stopJob && !$0.sequences.isEmpty }
+                let key = binding?.keysText ?? ":stop"
+                state.message = StatusMessage(text: "\(kind.rawValue) is running: \(key) stops it (what it finished is kept)",
+                                              isError: false)
+            }
             state.screen = .compare
         case .choose, .reject, .drop, .keepFiltered, .acceptAuto, .undo, .redo:
             return label(command, &state, now: now)
@@ -134,11 +140,12 @@ public enum Workbench {
             }
             return [.job(status.phase == .paused ? .resume(.train) : .pause(.train))]
         case .stopJob:
-            guard state.jobs[.train]?.isActive == true else {
-                state.message = StatusMessage(text: "no training to stop", isError: false)
+            guard let kind = JobKind.allCases.first(where: { state.jobs[$0]?.isActive == true }) else {
+                state.message = StatusMessage(text: "no job to stop", isError: false)
                 return []
             }
-            return [.job(.stop(.train))]
+            state.message = StatusMessage(text: "stopping \(kind.rawValue): what it finished is kept", isError: false)
+            return [.job(.stop(kind))]
         case .showCompare: state.screen = .compare
         case .showTrain: state.screen = .train
         case .showEval: state.screen = .eval
