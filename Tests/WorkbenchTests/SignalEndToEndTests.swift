@@ -65,29 +65,43 @@ import Darwin
         #expect(!screen.contains("Backtrace") && !screen.contains("Fatal error") && !screen.contains("Crash"), "\(screen)")
     }
 
-    @Test(.enabled(if: Tmux.executable != nil, "tmux is not installed: SKIPPED"))
-    func aStopGivesTheTerminalBackAndAContinueRedraws() throws {
+    /// As at a real prompt: an interactive shell with job control runs the workbench in the
+    /// foreground, a SIGTSTP stops it (the shell reports it and the terminal is cooked
+    /// again), and `fg` continues it: the workbench redraws and answers keys. (Run in the
+    /// background of a non-interactive shell instead, its process group would be orphaned
+    /// and the kernel discards a stop.)
+    @Test(.enabled(if: Tmux.executable != nil && FileManager.default.isExecutableFile(atPath: "/bin/sh"),
+                   "tmux is not installed: SKIPPED"))
+    func aStopGivesTheTerminalBackAndFgRedraws() throws {
+        let binary = EndToEndTests.binary
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw Tmux.Failed(description: "no \(binary): build it first")
+        }
         let fixture = try TemporarySession()
         defer { fixture.remove() }
-        let scratch = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: scratch) }
         let tmux = Tmux()
         defer { tmux.kill() }
-        let (pid, sttyFile) = try start(tmux, fixture: fixture, scratch: scratch)
+        try tmux.start("/bin/sh -i", environment: ["PS1": "ready$ "])
+        try tmux.waitFor("the shell prompt") { $0.contains("ready$") }
+        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let paneTTY = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_tty}"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
+        try tmux.send("\(binary) open demo --no-generate --sessions-dir \(fixture.sessionsDirectory.path)", "Enter")
+        try tmux.waitFor("the Compare screen") { $0.contains("RP1") && $0.contains("RP2") }
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let pid = try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
 
         kill(pid, SIGTSTP)
-        try tmux.waitFor("the screen given back") { !$0.contains("RP2") }
-        let stopped = try Spawn.run("/bin/stty", ["-a", "-F", paneTTY])
-        let words = Set(stopped.output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(words.contains("icanon") && words.contains("echo"), "raw while stopped: \(stopped.output)")
+        try tmux.waitFor("the shell reporting the stop") { $0.contains("Stopped") && !$0.contains("RP2") }
+        let modes = try Spawn.run("/bin/stty", ["-a", "-F", paneTTY]).output
+        #expect(modes.contains(" icanon") && modes.contains(" echo "), "raw while stopped: \(modes)")
 
-        kill(pid, SIGCONT)
-        try tmux.waitFor("the workbench redrawn") { $0.contains("RP1") && $0.contains("RP2") }
-        try tmux.send("j")
-        try tmux.waitFor("keys answered after the resume") { $0.contains("Prompt") }
+        try tmux.send("fg", "Enter")
+        try tmux.waitFor("the workbench redrawn") { $0.contains("RP1") && $0.contains("RP2") && !$0.contains("Stopped") }
+        try tmux.send("x")
+        try tmux.waitFor("keys answered after the resume") { $0.contains("label saved: dropped") }
         try tmux.send("q")
-        _ = try Self.waitForFile(sttyFile)
+        try tmux.waitFor("the shell prompt again") { $0.contains("ready$") && !$0.contains("RP2") }
     }
 }
