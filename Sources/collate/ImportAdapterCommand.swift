@@ -27,6 +27,12 @@ struct ImportAdapterCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The PEFT adapter directory (adapter_config.json, adapter_model.safetensors).", valueName: "dir"))
     var directory: String
 
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, provider, "--provider")
+        // Iteration 0 is the providers stage's adapters.
+        try ArgumentChecks.atLeast(0, iteration, "--iteration")
+    }
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()

@@ -24,6 +24,11 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the table as JSON.")
     var json = false
 
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, iteration, "--iteration")
+        try ArgumentChecks.atLeast(1, limit, "--limit")
+    }
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()

@@ -26,6 +26,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Only the first N prompts of the split.")
     var limit: Int?
 
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, iteration, "--iteration")
+        try ArgumentChecks.atLeast(1, limit, "--limit")
+    }
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()

@@ -61,6 +61,8 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        try ArgumentChecks.atLeast(1, trainLimit, "--train-limit")
+        try ArgumentChecks.atLeast(1, evalLimit, "--eval-limit")
         if let rationalesPerProvider, !(1...SessionManifest.maxCandidates).contains(rationalesPerProvider) {
             throw ValidationError("--rationales-per-provider must be 1 to \(SessionManifest.maxCandidates), "
                 + "got \(rationalesPerProvider)")

@@ -25,6 +25,12 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Prompts per scoring batch.")
     var batch = 4
 
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, iteration, "--iteration")
+        try ArgumentChecks.atLeast(1, limit, "--limit")
+        try ArgumentChecks.atLeast(1, batch, "--batch")
+    }
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()
