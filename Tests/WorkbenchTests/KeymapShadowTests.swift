@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TUIKit
 @testable import Workbench
@@ -27,5 +28,25 @@ import TUIKit
         let keymap = try KeymapFile.apply("drop = \"p x\"", to: .standard, file: "my.keys")
         #expect(keymap.lookup([.char("p"), .char("x")], on: .compare) == .command(.drop))
         #expect(keymap.lookup([.char("p")], on: .train) == .command(.pauseJob))
+    }
+}
+
+/// Issue 23: a keys file or theme that is not UTF-8 names its line; a directory in its place says so.
+@Suite struct KeysAndThemeFileErrorTests {
+    @Test func invalidUTF8InAKeysFileNamesTheLine() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID()).keys").path
+        try Data(Array("move_down = \"n\"\nmove_up = \"".utf8) + [0xFF] + Array("\"\n".utf8)).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (keymap, error) = KeymapFile.load(path: path)
+        #expect(keymap == .standard)
+        #expect(error?.description == "\(path):2: not valid UTF-8 (byte 12 of the line)")
+    }
+
+    @Test func aDirectoryNamedLikeAThemeIsNamed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID())")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("odd.theme"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let library = ThemeLibrary.load(directory: directory.path)
+        #expect(library.errors.map(\.description) == ["\(directory.path)/odd.theme:0: a directory, not a file"])
     }
 }

@@ -6,10 +6,9 @@ extension SessionManifest {
     public static func load(from url: URL) throws(ManifestError) -> SessionManifest {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            text = try TextFile.read(url)
         } catch {
-            throw ManifestError(file: url.path, keyPath: nil, line: nil,
-                                kind: .unreadable(error.localizedDescription))
+            throw ManifestError(file: url.path, keyPath: nil, line: error.line, kind: .unreadable(error.reason))
         }
         return try parse(text, file: url.path)
     }

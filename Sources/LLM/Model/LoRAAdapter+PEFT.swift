@@ -53,7 +53,9 @@ extension LoRAAdapter {
         func fail(_ file: String, _ reason: String) -> PEFTAdapterError { PEFTAdapterError(file: file, reason: reason) }
         let data: Data
         do { data = try Data(contentsOf: configURL) } catch { throw fail(configPath, "cannot read: \(error.localizedDescription)") }
-        guard let object = try JSONParser.parse(data).objectValue else { throw fail(configPath, "not a JSON object") }
+        let json: JSONValue
+        do { json = try JSONParser.parse(data) } catch { throw fail(configPath, "not valid JSON: \(error.description)") }
+        guard let object = json.objectValue else { throw fail(configPath, "not a JSON object") }
         let fields = JSONFields(object, file: configPath)
         let peftType = try fields.optionalString("peft_type") ?? "LORA"
         guard peftType == "LORA" else { throw fail(configPath, "peft_type \"\(peftType)\" is not LORA") }

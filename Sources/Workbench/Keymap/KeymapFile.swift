@@ -1,4 +1,5 @@
-import Foundation  // String(contentsOf:)
+import Collate  // TextFile
+import Foundation  // URL
 import TUIKit
 
 /// A mistake in a keys file, with where it is.
@@ -96,9 +97,9 @@ public enum KeymapFile {
         guard FileManager.default.fileExists(atPath: path) else { return (base, nil) }
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(URL(fileURLWithPath: path))
         } catch {
-            return (base, KeymapFileError(file: path, line: 0, message: "cannot read: \(error.localizedDescription)"))
+            return (base, KeymapFileError(file: path, line: error.line ?? 0, message: error.reason))
         }
         do {
             return (try apply(text, to: base, file: path), nil)
