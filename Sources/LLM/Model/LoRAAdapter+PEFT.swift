@@ -103,7 +103,7 @@ extension LoRAAdapter {
                         throw fail(file.path, "tensor \"\(name)\" is \(info.dtype.rawValue); expected F32, F16 or BF16")
                     }
                     used.insert(name)
-                    return Variable(try Tensor(littleEndianBytes: try file.rawBytes(name), encoding: encoding, shape: expected),
+                    return Variable(try Tensor(littleEndianBytes: try file.finiteBytes(name), encoding: encoding, shape: expected),
                                     requiresGrad: true, name: name)
                 }
                 pairs[target] = LoRAPair(a: try load(".lora_A.weight", [rank, shape[1]]),

@@ -71,3 +71,17 @@ import Testing
         #expect(StoreError.diskFull(url.path).description.hasPrefix("\(url.path): the disk is full"))
     }
 }
+
+/// Found by FuzzTests: a table header with no name made TOMLKit's toml++ assert and abort.
+@Suite struct ManifestFuzzRegressionTests {
+    @Test(arguments: ["[\n", "x = 1\n\n[\n# provider\n", "[ \n", "[#c\n", "[[\n", "[", "[\u{FFFD}ift]\n", "[ =x]\n"])
+    func aNamelessTableHeaderIsAnErrorNotAnAbort(_ text: String) {
+        let error = #expect(throws: ManifestError.self) { try SessionManifest.parse(text) }
+        #expect(error?.description.contains("a table header needs a name") == true, "\(String(describing: error))")
+    }
+
+    @Test func aNestedArrayOnItsOwnLineIsNotAHeader() {
+        #expect(SessionManifest.badTableHeaderLine("x = [\n[\n1]]\n") == nil)
+        #expect(SessionManifest.badTableHeaderLine("[dpo]\nbeta = 0.1\n[\"quoted\"]\n[[list]]\n") == nil)
+    }
+}
