@@ -15,10 +15,10 @@ struct ImportAdapterCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "The provider whose adapter this becomes.")
+    @Option(parsing: .unconditional, help: "The provider whose adapter this becomes.")
     var provider: Int
 
-    @Option(help: "The iteration the adapter ends (its training iteration).")
+    @Option(parsing: .unconditional, help: "The iteration the adapter ends (its training iteration).")
     var iteration: Int
 
     @Flag(help: "Overwrite an adapter already in place.")

@@ -14,16 +14,16 @@ struct LabelCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "The prompt's id (see `collate status`).")
+    @Option(parsing: .unconditional, help: "The prompt's id (see `collate status`).")
     var prompt: Int64
 
-    @Option(help: "Iteration (default: the latest one with rationales, scores or labels for the prompt, else 1).")
+    @Option(parsing: .unconditional, help: "Iteration (default: the latest one with rationales, scores or labels for the prompt, else 1).")
     var iteration: Int?
 
-    @Option(help: ArgumentHelp("The winning provider (1...S).", valueName: "P"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The winning provider (1...S).", valueName: "P"))
     var chosen: Int?
 
-    @Option(help: ArgumentHelp("The losing provider (1...S).", valueName: "Q"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The losing provider (1...S).", valueName: "Q"))
     var rejected: Int?
 
     @Flag(help: "Agree with the auto label as it stands.")

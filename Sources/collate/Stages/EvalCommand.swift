@@ -15,10 +15,10 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Iteration (default: one past the latest adapters, 1 before any).")
+    @Option(parsing: .unconditional, help: "Iteration (default: one past the latest adapters, 1 before any).")
     var iteration: Int?
 
-    @Option(help: "Only the first N prompts of the test and of the validation split.")
+    @Option(parsing: .unconditional, help: "Only the first N prompts of the test and of the validation split.")
     var limit: Int?
 
     @Flag(help: "Print the table as JSON.")

@@ -17,13 +17,13 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Iteration (default: one past the latest adapters, 1 before any).")
+    @Option(parsing: .unconditional, help: "Iteration (default: one past the latest adapters, 1 before any).")
     var iteration: Int?
 
     @Option(help: "Split: train, validation or test.")
     var split: DataSplit = .train
 
-    @Option(help: "Only the first N prompts of the split.")
+    @Option(parsing: .unconditional, help: "Only the first N prompts of the split.")
     var limit: Int?
 
     func validate() throws {

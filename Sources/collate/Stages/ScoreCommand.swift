@@ -13,16 +13,16 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Iteration (default: the latest one with rationales).")
+    @Option(parsing: .unconditional, help: "Iteration (default: the latest one with rationales).")
     var iteration: Int?
 
     @Option(help: "Split: train, validation or test.")
     var split: DataSplit = .train
 
-    @Option(help: "Only the first N prompts of the split.")
+    @Option(parsing: .unconditional, help: "Only the first N prompts of the split.")
     var limit: Int?
 
-    @Option(help: "Prompts per scoring batch.")
+    @Option(parsing: .unconditional, help: "Prompts per scoring batch.")
     var batch = 4
 
     func validate() throws {
