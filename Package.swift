@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate", "LLM"],
-                    exclude: ["Snapshots"]),
+                    exclude: ["Snapshots", "FuzzCorpus"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "LLM", "CollateToyPolicy"]),

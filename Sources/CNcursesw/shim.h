@@ -1,7 +1,7 @@
 // What Swift cannot import from ncursesw by itself: function-like macros (attributes,
 // mouse masks, KEY_F), the `stdscr`/`COLORS` globals (mutable C globals are not
 // concurrency-safe in Swift 6, so they are read through functions), and the signal handler
-// that restores the terminal on SIGINT/SIGTERM. Only TUICurses imports this module.
+// that restores the terminal on SIGINT/SIGTERM/SIGHUP/SIGQUIT and around SIGTSTP/SIGCONT. Only TUICurses imports this module.
 #ifndef COLLATE_CNCURSESW_SHIM_H
 #define COLLATE_CNCURSESW_SHIM_H
 
@@ -54,31 +54,103 @@ static inline mmask_t collate_mouse_released(int button) {
 
 // Restoring the terminal when the process is killed. THE ONE UNSAFE PLACE: endwin() is not
 // async-signal-safe (it writes through stdio buffers and may touch ncurses state the
-// interrupted code was changing). We accept that because the process is about to die
-// anyway: the worst case is a garbled last escape sequence, while not calling it leaves the
-// user's shell in raw mode with no echo. SA_RESETHAND restores the default action before
-// the handler runs, and raise() then re-delivers the signal once the handler returns, so
-// the exit status still says "killed by SIGINT/SIGTERM".
+// interrupted code was changing). We accept that because the process is about to die (or
+// stop) anyway: the worst case is a garbled last escape sequence, while not calling it
+// leaves the user's shell in raw mode with no echo. SA_RESETHAND restores the default action
+// before the handler runs, and raise() then re-delivers the signal once the handler returns,
+// so the exit status still says "killed by SIGINT/SIGTERM/SIGHUP/SIGQUIT" (and SIGQUIT no
+// longer prints a backtrace over the screen: the default action is taken, not the runtime's).
+//
+// SIGTSTP (`kill -TSTP`, a job-control stop) gives the terminal back and stops; on SIGCONT
+// the handler returns, sets the resumed flag and writes a byte to the UI's wake-up pipe,
+// and the UI repaints the whole screen (ncurses restores raw mode at the next refresh).
+
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+
+enum { COLLATE_SIGNAL_COUNT = 6 };
+
+static inline int *collate_resume_fd(void) { static int fd = -1; return &fd; }
+static inline volatile sig_atomic_t *collate_resumed_flag(void) { static volatile sig_atomic_t flag = 0; return &flag; }
+
+// Whether the process was continued after a stop since the last call (clears the flag).
+static inline int collate_take_resumed(void) {
+    int resumed = *collate_resumed_flag() != 0;
+    *collate_resumed_flag() = 0;
+    return resumed;
+}
 
 static void collate_restore_terminal_and_reraise(int signal_number) {
     endwin();
     raise(signal_number);
 }
 
-// `previous` (two entries: SIGINT, SIGTERM) receives the handlers in place before ours; the
-// caller owns it (Swift does not emit file-level statics of an imported header).
-static inline void collate_install_signal_handlers(struct sigaction *previous) {
+static void collate_note_resumed(void) {
+    *collate_resumed_flag() = 1;
+    int fd = *collate_resume_fd();
+    if (fd >= 0) { char byte = 1; (void)write(fd, &byte, 1); }
+}
+
+static void collate_continued(int signal_number) {
+    (void)signal_number;
+    int saved = errno;
+    collate_note_resumed();
+    errno = saved;
+}
+
+static void collate_suspend(int signal_number) {
+    int saved = errno;
+    endwin();
+    struct sigaction stop, ours;
+    stop.sa_handler = SIG_DFL;
+    sigemptyset(&stop.sa_mask);
+    stop.sa_flags = 0;
+    sigaction(signal_number, &stop, &ours);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal_number);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(signal_number);   // the process stops here until SIGCONT
+    sigaction(signal_number, &ours, NULL);
+    collate_note_resumed();
+    errno = saved;
+}
+
+// `previous` (COLLATE_SIGNAL_COUNT entries: INT, TERM, HUP, QUIT, TSTP, CONT) receives the
+// handlers in place before ours; the caller owns it (Swift does not emit file-level statics
+// of an imported header). `wake_fd` is the write end of the UI's wake-up pipe (non-blocking).
+static inline void collate_install_signal_handlers(struct sigaction *previous, int wake_fd) {
+    *collate_resume_fd() = wake_fd;
+    const int fatal[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
     struct sigaction action;
     action.sa_handler = collate_restore_terminal_and_reraise;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, &previous[0]);
-    sigaction(SIGTERM, &action, &previous[1]);
+    for (int i = 0; i < 4; i++) sigaction(fatal[i], &action, &previous[i]);
+    struct sigaction suspend;
+    suspend.sa_handler = collate_suspend;
+    sigemptyset(&suspend.sa_mask);
+    suspend.sa_flags = SA_RESTART;
+    sigaction(SIGTSTP, &suspend, &previous[4]);
+    struct sigaction resume;
+    resume.sa_handler = collate_continued;
+    sigemptyset(&resume.sa_mask);
+    resume.sa_flags = SA_RESTART;
+    sigaction(SIGCONT, &resume, &previous[5]);
+    // A mask inherited from the parent (a test runner, a daemon) may block them, and a
+    // blocked SIGHUP would leave the process hanging on a closed terminal: unblock them here.
+    sigset_t ours;
+    sigemptyset(&ours);
+    const int all[COLLATE_SIGNAL_COUNT] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT };
+    for (int i = 0; i < COLLATE_SIGNAL_COUNT; i++) sigaddset(&ours, all[i]);
+    pthread_sigmask(SIG_UNBLOCK, &ours, NULL);
 }
 
 static inline void collate_restore_signal_handlers(const struct sigaction *previous) {
-    sigaction(SIGINT, &previous[0], NULL);
-    sigaction(SIGTERM, &previous[1], NULL);
+    const int signals[COLLATE_SIGNAL_COUNT] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT };
+    for (int i = 0; i < COLLATE_SIGNAL_COUNT; i++) sigaction(signals[i], &previous[i], NULL);
+    *collate_resume_fd() = -1;
 }
 
 static void collate_endwin_at_exit(void) {

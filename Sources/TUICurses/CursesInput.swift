@@ -32,7 +32,14 @@ extension CursesTerminal {
                 continue
             }
             if ready == 0 { return nil }
-            if fds[1].revents != 0, drainWakeUps() { return .wake }
+            if fds[1].revents != 0, drainWakeUps() {
+                // Continued after a stop: the shell drew over the screen; repaint all of it.
+                if collate_take_resumed() != 0 {
+                    invalidate()
+                    return .key(.resize)
+                }
+                return .wake
+            }
             if fds[0].revents & Int16(POLLIN) != 0 {
                 if let event = readInput() { return event }
             } else if fds[0].revents != 0 {

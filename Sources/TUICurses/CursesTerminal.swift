@@ -8,8 +8,9 @@ import TUIKit
 
 /// The real terminal, through ncursesw. Create one, use it from one thread, and `close()`
 /// it (or use `CursesTerminal.run`, which closes it whatever happens). The terminal is
-/// also restored by an exit hook and, on SIGINT/SIGTERM, by the signal handler of the shim
-/// (see CNcursesw/shim.h for why calling endwin() there is accepted).
+/// also restored by an exit hook and, on SIGINT/SIGTERM/SIGHUP/SIGQUIT, by the signal handler
+/// of the shim (see CNcursesw/shim.h for why calling endwin() there is accepted); SIGTSTP
+/// gives the terminal back while stopped, and after SIGCONT the next event is a full repaint.
 ///
 /// Only one may be open at a time: ncurses keeps global state.
 public final class CursesTerminal: Terminal {
@@ -33,8 +34,9 @@ public final class CursesTerminal: Terminal {
     private var shown: Buffer?
     private var isOpen = true
     private let mouseEnabled: Bool
-    /// The SIGINT and SIGTERM handlers before ours, put back by `close()`.
-    private var previousSignalHandlers: [sigaction] = [.init(), .init()]
+    /// The SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP and SIGCONT handlers before ours, put
+    /// back by `close()`.
+    private var previousSignalHandlers: [sigaction] = Array(repeating: .init(), count: Int(COLLATE_SIGNAL_COUNT))
 
     /// Takes over the terminal: locale first (so ncurses handles UTF-8), then raw mode,
     /// no echo, keypad decoding, no newline translation, hidden cursor, colours.
@@ -70,7 +72,7 @@ public final class CursesTerminal: Terminal {
         self.styles = CursesStyles(theme: options.theme, depth: depth, maxPairs: collate_color_pairs(),
                                    terminalColors: colors)
         self.wakeUpPipe = pipe
-        collate_install_signal_handlers(&previousSignalHandlers)
+        collate_install_signal_handlers(&previousSignalHandlers, pipe.writeEnd)
     }
 
     deinit { close() }

@@ -11,7 +11,8 @@ import TUIKit
 /// reference goes, so a worker holding the waker never writes into a recycled descriptor.
 final class WakeUpPipe: Waker {
     let readEnd: Int32
-    private let writeEnd: Int32
+    /// Also handed to the signal shim, which writes to it on SIGCONT (write is async-signal-safe).
+    let writeEnd: Int32
 
     init() throws {
         var ends: [Int32] = [0, 0]

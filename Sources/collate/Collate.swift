@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation  // ProcessInfo
 
 @main
 struct Collate: ParsableCommand {
@@ -20,4 +21,13 @@ struct Collate: ParsableCommand {
         ],
         defaultSubcommand: OpenCommand.self
     )
+
+    /// The environment is checked before any command runs (`COLLATE_THREADS=abc` used to
+    /// mean "all cores" without a word).
+    static func main() {
+        if let problem = ArgumentChecks.environment(ProcessInfo.processInfo.environment) {
+            Self.exit(withError: ValidationError(problem))  // "Error: ...", exit 64 as for a bad option
+        }
+        main(nil)
+    }
 }

@@ -15,10 +15,10 @@ struct ImportAdapterCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "The provider whose adapter this becomes.")
+    @Option(parsing: .unconditional, help: "The provider whose adapter this becomes.")
     var provider: Int
 
-    @Option(help: "The iteration the adapter ends (its training iteration).")
+    @Option(parsing: .unconditional, help: "The iteration the adapter ends (its training iteration).")
     var iteration: Int
 
     @Flag(help: "Overwrite an adapter already in place.")
@@ -26,6 +26,12 @@ struct ImportAdapterCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The PEFT adapter directory (adapter_config.json, adapter_model.safetensors).", valueName: "dir"))
     var directory: String
+
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, provider, "--provider")
+        // Iteration 0 is the providers stage's adapters.
+        try ArgumentChecks.atLeast(0, iteration, "--iteration")
+    }
 
     func run() throws {
         let opened = try Session.open(try session.location())

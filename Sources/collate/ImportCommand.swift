@@ -23,14 +23,18 @@ struct ImportCommand: ParsableCommand {
     @Flag(exclusivity: .exclusive)
     var policy: Policy = .strict
 
+    @Flag(help: "Import questions asked by more than one line (by default refused, naming the lines: a copy in train and test is test contamination).")
+    var allowDuplicates = false
+
     func run() throws {
         let opened = try Session.open(try session.location())
         let lock = try opened.lockForStage()
         defer { lock.release() }
         let report = try TaskImporter.importData(
             manifest: opened.manifest, location: opened.location, store: opened.store,
-            policy: policy == .strict ? .fail : .skip)
+            policy: policy == .strict ? .fail : .skip, allowDuplicates: allowDuplicates)
         for line in report.skipped { print("skipped \(line)") }
+        for duplicate in report.duplicates { print("kept duplicate: \(duplicate)") }
         let counts = DataSplit.allCases.map { "\(report.inserted[$0, default: 0]) \($0.rawValue)" }
         print("imported \(report.insertedCount) prompts (\(counts.joined(separator: ", "))); "
             + "\(report.alreadyPresent) already present; \(report.skipped.count) bad lines skipped")

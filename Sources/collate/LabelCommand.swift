@@ -14,16 +14,16 @@ struct LabelCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "The prompt's id (see `collate status`).")
+    @Option(parsing: .unconditional, help: "The prompt's id (see `collate status`).")
     var prompt: Int64
 
-    @Option(help: "Iteration (default: the latest one with rationales, scores or labels for the prompt, else 1).")
+    @Option(parsing: .unconditional, help: "Iteration (default: the latest one with rationales, scores or labels for the prompt, else 1).")
     var iteration: Int?
 
-    @Option(help: ArgumentHelp("The winning provider (1...S).", valueName: "P"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The winning provider (1...S).", valueName: "P"))
     var chosen: Int?
 
-    @Option(help: ArgumentHelp("The losing provider (1...S).", valueName: "Q"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The losing provider (1...S).", valueName: "Q"))
     var rejected: Int?
 
     @Flag(help: "Agree with the auto label as it stands.")
@@ -50,6 +50,24 @@ struct LabelCommand: ParsableCommand {
         if (accept || drop || keepFiltered) && rejected != nil {
             throw ValidationError("--rejected goes with --chosen or --rationale")
         }
+        try ArgumentChecks.atLeast(1, iteration, "--iteration")
+    }
+
+    /// An iteration past the session's and a pair of rationales never written are refused
+    /// here: the store would keep the label and train would fail for the whole iteration.
+    func checkAgainstStore(_ store: SessionStore, iteration: Int, providerCount: Int) throws {
+        let latest = try store.latestIteration() ?? 1
+        guard iteration <= latest else {
+            throw ValidationError("iteration \(iteration) has nothing yet: the session's latest iteration is \(latest)")
+        }
+        // A provider outside 1...S is the store's error to name.
+        let providers = [chosen, rejected].compactMap { $0 }.filter { (1...max(1, providerCount)).contains($0) }
+        guard !providers.isEmpty else { return }
+        let written = Set(try store.generations(promptID: prompt, iteration: iteration).map(\.provider))
+        if let missing = providers.first(where: { !written.contains($0) }) {
+            throw ValidationError("prompt \(prompt) has no rationale of provider \(missing) in iteration \(iteration) "
+                + "(run generate first; it has " + (written.isEmpty ? "none" : "providers \(written.sorted())") + ")")
+        }
     }
 
     var request: HumanLabelRequest {
@@ -62,6 +80,7 @@ struct LabelCommand: ParsableCommand {
     func run() throws {
         let opened = try Session.open(try session.location())
         let iteration = try self.iteration ?? opened.store.latestIteration(promptID: prompt) ?? 1
+        try checkAgainstStore(opened.store, iteration: iteration, providerCount: opened.manifest.candidateCount)
         let written = try opened.store.writeHumanLabel(
             promptID: prompt, iteration: iteration, request: request, note: note,
             providerCount: opened.manifest.candidateCount)

@@ -17,13 +17,13 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Iteration (default: 1).")
+    @Option(parsing: .unconditional, help: "Iteration (default: 1).")
     var iteration = 1
 
-    @Option(help: "Train only this provider (default: every provider in turn).")
+    @Option(parsing: .unconditional, help: "Train only this provider (default: every provider in turn).")
     var provider: Int?
 
-    @Option(help: "Stop after this many optimiser steps (overrides [dpo] max_steps).")
+    @Option(parsing: .unconditional, help: "Stop after this many optimiser steps (overrides [dpo] max_steps).")
     var steps: Int?
 
     @Flag(help: "Start from a fresh LoRA adapter (B = 0) when the provider has no adapter from the previous iteration.")

@@ -111,3 +111,17 @@ import Testing
         }
     }
 }
+
+/// Issue 23: a garbage adapter_config.json is an error naming that file.
+@Suite struct AdapterConfigErrorTests {
+    @Test func garbageAdapterConfigNamesTheFile() throws {
+        let directory = TemporaryDirectory()
+        let model = TinyModel.model()
+        try TinyModel.trainedAdapter(for: model).save(to: directory.url)
+        let config = directory.url.appendingPathComponent("adapter_config.json")
+        try Data("{\"r\": 4, garbage".utf8).write(to: config)
+        let error = #expect(throws: (any Error).self) { _ = try LoRAAdapter(contentsOf: directory.url, for: model) }
+        let text = "\(String(describing: error))"
+        #expect(text.contains(config.path) && text.contains("not valid JSON"), "\(text)")
+    }
+}

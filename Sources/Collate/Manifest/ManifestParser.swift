@@ -2,19 +2,44 @@ import Foundation
 import TOMLKit
 
 extension SessionManifest {
+    /// The 1-based line of a table header whose name does not start like a TOML key (`[`
+    /// or `[[` followed by nothing, a comment, or a character that is neither a bare-key
+    /// character nor a quote), if any. TOMLKit's toml++ asserts on those and aborts the
+    /// process (found by FuzzTests), so they are refused here first. A `[` opening a nested
+    /// array inside a value (the previous line ends with `[` or `,`) is not a header.
+    static func badTableHeaderLine(_ text: String) -> Int? {
+        func startsKey(_ character: Character?) -> Bool {
+            guard let character, character.isASCII else { return false }
+            return character.isLetter || character.isNumber || "_-\"'".contains(character)
+        }
+        var previous = ""
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") && !previous.hasSuffix("[") && !previous.hasSuffix(",") {
+                let rest = line.dropFirst(line.hasPrefix("[[") ? 2 : 1).drop { $0 == " " || $0 == "\t" }
+                if !startsKey(rest.first) { return index + 1 }
+            }
+            if !line.isEmpty && !line.hasPrefix("#") { previous = line }
+        }
+        return nil
+    }
+
     /// Reads and validates `session.toml`. `file` names the manifest in error messages.
     public static func load(from url: URL) throws(ManifestError) -> SessionManifest {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            text = try TextFile.read(url)
         } catch {
-            throw ManifestError(file: url.path, keyPath: nil, line: nil,
-                                kind: .unreadable(error.localizedDescription))
+            throw ManifestError(file: url.path, keyPath: nil, line: error.line, kind: .unreadable(error.reason))
         }
         return try parse(text, file: url.path)
     }
 
     public static func parse(_ text: String, file: String = "session.toml") throws(ManifestError) -> SessionManifest {
+        if let line = badTableHeaderLine(text) {
+            throw ManifestError(file: file, keyPath: nil, line: line,
+                                kind: .syntax("a table header needs a name on its line, like [dpo]"))
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

@@ -21,6 +21,17 @@ public struct Session: Sendable {
     public static func create(_ location: SessionLocation, data: TaskDataSpec) throws
         -> (session: Session, createdManifest: Bool) {
         let files = FileManager.default
+        // A dangling symbolic link (the folder or its manifest) is named, not followed or replaced.
+        for url in [location.folder, location.manifest] {
+            if case .danglingLink(let target)? = TextFile.pathProblem(url) {
+                throw SessionError.io(path: url.path, reason: "a symbolic link to \(target), which does not exist "
+                    + "(create the target or remove the link)")
+            }
+        }
+        // pathProblem is nil for an existing file (as a place for a file, nothing is wrong).
+        if TextFile.pathProblem(location.folder) == nil {
+            throw SessionError.io(path: location.folder.path, reason: "a file is there, not a session folder")
+        }
         do {
             try files.createDirectory(at: location.folder, withIntermediateDirectories: true)
         } catch {

@@ -7,6 +7,8 @@ import GRDB
 public final class SessionStore: Sendable {
     /// Readers (the workbench) may observe it; writes should go through the typed API.
     public let database: any DatabaseWriter
+    /// The file, for errors (nil: in memory).
+    public let path: String?
 
     /// Opens (creating if needed) the store at `url` and applies pending migrations. WAL mode,
     /// so readers in other connections never block the writer.
@@ -22,6 +24,7 @@ public final class SessionStore: Sendable {
             return pool
         }
         database = pool
+        path = url.path
     }
 
     /// A store in memory, for tests.
@@ -29,6 +32,7 @@ public final class SessionStore: Sendable {
         let queue = try DatabaseQueue()
         try StoreMigrations.migrator.migrate(queue)
         database = queue
+        path = nil
     }
 
     /// Names of the migrations applied, oldest first.
@@ -36,8 +40,14 @@ public final class SessionStore: Sendable {
         try database.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
     }
 
+    /// A full disk (SQLITE_FULL, "SQLite error 13") is reported with the store's path; the
+    /// transaction was rolled back, so nothing half-written stays.
     public func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) throws -> T {
-        try database.write(updates)
+        do {
+            return try database.write(updates)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StoreError.diskFull(path ?? "the in-memory store")
+        }
     }
 
     public func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) throws -> T {

@@ -8,6 +8,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// A compare-and-set label write found another writer's row: `current` is the human label
     /// in force now (nil: none, or withdrawn).
     case labelChanged(promptID: Int64, current: LabelRecord?)
+    /// The disk (or the filesystem's quota) is full: nothing of the write was kept.
+    case diskFull(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .invalidLabel(let reason): "cannot write this label: \(reason)"
         case .corrupt(let reason): "the session store is damaged: \(reason)"
         case .lock(let path, let reason): "cannot lock \(path) to open the session store: \(reason)"
+        case .diskFull(let path): "\(path): the disk is full; nothing of this write was saved (free some space and run it again)"
         case .labelChanged(let promptID, let current):
             "prompt \(promptID)'s label was changed by another writer meanwhile (now: "
                 + (current.map { "\($0.action.rawValue), provider \($0.chosenProvider.map(String.init) ?? "-") over \($0.rejectedProvider.map(String.init) ?? "-")" } ?? "no human label")

@@ -1,5 +1,9 @@
 /// One task example as read from a data file, before it has a split or an id.
 public struct TaskExample: Sendable, Equatable {
+    /// The most UTF-8 bytes a question, rationale, answer or option may hold: a field beyond
+    /// it is a bad line (a 10 MB question imported and then froze the workbench).
+    public static let maxFieldBytes = 32 * 1024
+
     public var instruction: String
     public var goldRationale: String?
     public var goldAnswer: String
@@ -27,6 +31,8 @@ public enum TaskDataError: Error, Equatable, CustomStringConvertible {
     /// An imported line has different content now: the file changed under the session.
     case changedSince(file: String, line: Int)
     case splits(String)
+    /// Questions asked by more than one line; nothing imported.
+    case duplicates([DuplicateQuestion])
 
     public var description: String {
         switch self {
@@ -41,6 +47,13 @@ public enum TaskDataError: Error, Equatable, CustomStringConvertible {
                 + "session imported it (start a new session, or restore the file)"
         case .splits(let reason):
             return "cannot form the splits: \(reason)"
+        case .duplicates(let groups):
+            let shown = groups.prefix(10).map(\.description).joined(separator: "\n")
+            let more = groups.count > 10 ? "\n... and \(groups.count - 10) more" : ""
+            let crossing = groups.filter(\.crossesSplits).count
+            return "\(groups.count) question(s) appear more than once"
+                + (crossing > 0 ? " (\(crossing) in more than one split)" : "")
+                + ", nothing imported (collate import --allow-duplicates keeps them):\n\(shown)\(more)"
         }
     }
 }

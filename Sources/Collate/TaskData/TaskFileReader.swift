@@ -35,6 +35,11 @@ public enum TaskFileReader {
                     case (.jsonl, let fields?): try TaskLineParser.mapped(object, fields: fields)
                     case (.jsonl, nil): throw LineProblem("no field mapping for generic JSONL")
                     }
+                    for (name, text) in [("question", instruction), ("rationale", rationale ?? ""), ("answer", answer)]
+                        + (options ?? []).map({ ("option", $0) }) where text.utf8.count > TaskExample.maxFieldBytes {
+                        throw LineProblem("the \(name) is \(text.utf8.count) bytes; a field may hold at most "
+                            + "\(TaskExample.maxFieldBytes) bytes")
+                    }
                     examples.append(TaskExample(
                         instruction: instruction, goldRationale: rationale, goldAnswer: answer, options: options,
                         line: lineNumber, sourceHash: FNV1a.hex(line)))

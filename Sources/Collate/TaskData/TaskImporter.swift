@@ -15,16 +15,21 @@ public struct ImportReport: Sendable, Equatable {
     /// Lines that were already in the session (a re-import).
     public var alreadyPresent = 0
     public var skipped: [BadLine] = []
+    /// Questions asked more than once, kept because duplicates were allowed.
+    public var duplicates: [DuplicateQuestion] = []
 
     public var insertedCount: Int { inserted.values.reduce(0, +) }
 }
 
 /// Imports the manifest's task data into the store, in ONE transaction: a failed or killed
 /// import leaves the session as it was. Re-importing adds only lines not yet present
-/// (unique on file + line) and fails if an imported line has changed.
+/// (unique on file + line) and fails if an imported line has changed. A question asked by
+/// more than one line (within a file, across files and splits, or with two gold answers)
+/// is refused naming the lines unless `allowDuplicates`.
 public enum TaskImporter {
     public static func importData(
-        manifest: SessionManifest, location: SessionLocation, store: SessionStore, policy: BadLinePolicy
+        manifest: SessionManifest, location: SessionLocation, store: SessionStore, policy: BadLinePolicy,
+        allowDuplicates: Bool = false
     ) throws -> ImportReport {
         let data = manifest.data
         if data.format == .jsonl && data.fields == nil {
@@ -44,6 +49,8 @@ public enum TaskImporter {
             batches.append((testFile, test.examples, Array(repeating: .test, count: test.examples.count)))
         }
         if policy == .fail && !bad.isEmpty { throw TaskDataError.badLines(bad) }
+        let duplicates = DuplicateQuestion.find(in: batches)
+        if !allowDuplicates && !duplicates.isEmpty { throw TaskDataError.duplicates(duplicates) }
 
         let toWrite = batches
         var report = try store.write { db in
@@ -69,6 +76,7 @@ public enum TaskImporter {
             return report
         }
         report.skipped = bad
+        report.duplicates = duplicates
         return report
     }
 

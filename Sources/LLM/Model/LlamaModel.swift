@@ -128,7 +128,7 @@ public struct LlamaModel: Sendable {
         do {
             try self.init(config: directory.config, layout: directory.layout) { name, shape in
                 let info = try weights.info(name)
-                let bytes = try weights.rawBytes(name)
+                let bytes = try weights.finiteBytes(name)  // NaN/Inf refused, naming the tensor
                 guard let encoding = ScalarEncoding(rawValue: info.dtype.rawValue) else {
                     throw ModelDirectoryError.unsupportedDType(directory: directory.url.path, tensor: name, dtype: info.dtype.rawValue)
                 }

@@ -53,7 +53,9 @@ extension LoRAAdapter {
         func fail(_ file: String, _ reason: String) -> PEFTAdapterError { PEFTAdapterError(file: file, reason: reason) }
         let data: Data
         do { data = try Data(contentsOf: configURL) } catch { throw fail(configPath, "cannot read: \(error.localizedDescription)") }
-        guard let object = try JSONParser.parse(data).objectValue else { throw fail(configPath, "not a JSON object") }
+        let json: JSONValue
+        do { json = try JSONParser.parse(data) } catch { throw fail(configPath, "not valid JSON: \(error.description)") }
+        guard let object = json.objectValue else { throw fail(configPath, "not a JSON object") }
         let fields = JSONFields(object, file: configPath)
         let peftType = try fields.optionalString("peft_type") ?? "LORA"
         guard peftType == "LORA" else { throw fail(configPath, "peft_type \"\(peftType)\" is not LORA") }
@@ -101,7 +103,7 @@ extension LoRAAdapter {
                         throw fail(file.path, "tensor \"\(name)\" is \(info.dtype.rawValue); expected F32, F16 or BF16")
                     }
                     used.insert(name)
-                    return Variable(try Tensor(littleEndianBytes: try file.rawBytes(name), encoding: encoding, shape: expected),
+                    return Variable(try Tensor(littleEndianBytes: try file.finiteBytes(name), encoding: encoding, shape: expected),
                                     requiresGrad: true, name: name)
                 }
                 pairs[target] = LoRAPair(a: try load(".lora_A.weight", [rank, shape[1]]),

@@ -97,4 +97,9 @@ public final class SafetensorsCheckpoint: Sendable {
     public func rawBytes(_ name: String) throws(SafetensorsError) -> UnsafeRawBufferPointer {
         try file(containing: name).rawBytes(name)
     }
+
+    /// `rawBytes`, refusing a tensor with a NaN or infinity (`SafetensorsFile.finiteBytes`).
+    public func finiteBytes(_ name: String) throws(SafetensorsError) -> UnsafeRawBufferPointer {
+        try file(containing: name).finiteBytes(name)
+    }
 }

@@ -47,14 +47,20 @@ public final class SafetensorsFile: Sendable {
 
     /// The tensor's bytes inside the mapping. Valid for as long as this object is alive: keep
     /// a reference to the `SafetensorsFile` next to any stored pointer.
-    /// A float tensor holding a NaN or an infinity is refused here, naming it: every load
-    /// (a model, an adapter) reads its tensors through this, and poisoned weights would
-    /// otherwise load with exit 0 and give null log-probs. The scan is one pass over bytes
-    /// about to be read anyway.
     public func rawBytes(_ name: String) throws(SafetensorsError) -> UnsafeRawBufferPointer {
         let info = try info(name)
         let start = header.dataStart + info.dataRange.lowerBound
-        let bytes = UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<start + info.dataRange.count])
+        return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<start + info.dataRange.count])
+    }
+
+    /// `rawBytes` of a tensor that is about to become weights: one holding a NaN or an
+    /// infinity is refused naming it (poisoned weights loaded with exit 0 and gave null
+    /// log-probs). The file format allows such values, so plain reads do not check; model
+    /// and adapter loading read through this. The scan is one pass over bytes about to be
+    /// read anyway.
+    public func finiteBytes(_ name: String) throws(SafetensorsError) -> UnsafeRawBufferPointer {
+        let info = try info(name)
+        let bytes = try rawBytes(name)
         if let encoding = ScalarEncoding(rawValue: info.dtype.rawValue),
            let index = NonFiniteScan.firstIndex(in: bytes, encoding: encoding) {
             throw .nonFiniteValue(file: path, tensor: name, index: index)

@@ -1,4 +1,5 @@
-import Foundation  // FileManager, String(contentsOfFile:)
+import Collate  // TextFile
+import Foundation  // FileManager
 import TUIKit
 
 /// The themes in a `themes/` folder (`NAME.theme` files), loaded at start. A broken file
@@ -20,10 +21,12 @@ public struct ThemeLibrary: Sendable {
             let path = directory + "/" + fileName
             let name = String(fileName.dropLast(".theme".count))
             do {
-                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let text = try TextFile.read(URL(fileURLWithPath: path))
                 library.themes[name] = try Theme.parse(text, name: name, file: path)
             } catch let error as ThemeFileError {
                 library.errors.append(error)
+            } catch let error as TextFileError {
+                library.errors.append(ThemeFileError(file: path, line: error.line ?? 0, message: error.reason))
             } catch {
                 library.errors.append(ThemeFileError(file: path, line: 0, message: "cannot read: \(error.localizedDescription)"))
             }

@@ -1,4 +1,5 @@
-import Foundation  // String(contentsOf:)
+import Collate  // TextFile
+import Foundation  // URL
 import TUIKit
 
 /// A mistake in a keys file, with where it is.
@@ -24,8 +25,14 @@ public struct KeymapFileError: Error, Hashable, Sendable, CustomStringConvertibl
 public enum KeymapFile {
     /// Applies the file's overrides to `base`. Any bad line rejects the whole file (a half
     /// applied keymap would surprise more than the defaults).
+    /// A key taken from another command is that command's loss (the override wins), but a
+    /// binding that makes another unreachable is an error naming both: a key alone that
+    /// starts another's sequence (`move_down = "r"` would swallow `r 1`), and taking quit's
+    /// last key (quit is always reachable).
     public static func apply(_ text: String, to base: Keymap, file: String) throws(KeymapFileError) -> Keymap {
         var keymap = base
+        /// The line and text of each command the file binds (the last one wins).
+        var written: [Command: (line: Int, text: String)] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
             func fail(_ message: String) -> KeymapFileError {
@@ -52,8 +59,36 @@ public enum KeymapFile {
                 sequences.append(sequence)
             }
             keymap.rebind(command, to: sequences)
+            written[command] = (lineNumber, line)
         }
+        try checkReachable(keymap, written: written, file: file)
         return keymap
+    }
+
+    static func checkReachable(_ keymap: Keymap, written: [Command: (line: Int, text: String)],
+                               file: String) throws(KeymapFileError) {
+        if let quit = keymap.bindings.first(where: { $0.command == .quit }), quit.sequences.isEmpty,
+           let thief = written.filter({ $0.key != .quit }).max(by: { $0.value.line < $1.value.line }) {
+            throw KeymapFileError(file: file, line: thief.value.line,
+                                  message: "`\(thief.value.text)` takes quit's last key: quit must stay reachable "
+                                      + "(bind quit to another key in this file too)")
+        }
+        func overlap(_ a: KeyContext, _ b: KeyContext) -> Bool { a == .global || b == .global || a == b }
+        func text(_ keys: [Key]) -> String { keys.map(\.description).joined(separator: " ") }
+        for first in keymap.bindings {
+            for second in keymap.bindings where first.command != second.command && overlap(first.context, second.context) {
+                guard written[first.command] != nil || written[second.command] != nil else { continue }
+                for short in first.sequences {
+                    for long in second.sequences where long.count > short.count && Array(long.prefix(short.count)) == short {
+                        let culprit = [first.command, second.command].compactMap { written[$0] }.max { $0.line < $1.line }
+                        throw KeymapFileError(
+                            file: file, line: culprit?.line ?? 0,
+                            message: "\(first.command.name) (\(text(short))) shadows \(second.command.name) (\(text(long))): "
+                                + "\(text(short)) alone would run \(first.command.name) before the rest could be typed")
+                    }
+                }
+            }
+        }
     }
 
     /// Reads a keys file; a missing file means no overrides. On any error returns the
@@ -62,9 +97,9 @@ public enum KeymapFile {
         guard FileManager.default.fileExists(atPath: path) else { return (base, nil) }
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(URL(fileURLWithPath: path))
         } catch {
-            return (base, KeymapFileError(file: path, line: 0, message: "cannot read: \(error.localizedDescription)"))
+            return (base, KeymapFileError(file: path, line: error.line ?? 0, message: error.reason))
         }
         do {
             return (try apply(text, to: base, file: path), nil)

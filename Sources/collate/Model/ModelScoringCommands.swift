@@ -59,14 +59,17 @@ struct ModelGenerateCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @Option(help: "The prompt, used as given.") var prompt: String
     @Option(name: .customLong("max-tokens"), help: "Most new tokens.") var maxTokens: Int = 64
-    @Option(help: "Sampling temperature (0: greedy).") var temperature: Float?
-    @Option(name: .customLong("top-p"), help: "Nucleus sampling mass.") var topP: Float = 1
-    @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0: all).") var topK: Int = 0
+    // .unconditional: `--temperature -1` is the value -1 (refused by validate), not a missing value.
+    @Option(parsing: .unconditional, help: "Sampling temperature (0: greedy).") var temperature: Float?
+    @Option(name: .customLong("top-p"), parsing: .unconditional, help: "Nucleus sampling mass, in (0, 1].") var topP: Float = 1
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Keep the k most likely tokens (0: all).") var topK: Int = 0
     @Option(help: "Sampling seed.") var seed: UInt64 = 0
     @Option(help: "Beam search with this many beams (length-normalised).") var beams: Int?
     @Flag(help: "Start with the tokenizer's BOS (when its post-processor adds one).") var bos = false
     @OptionGroup var chat: ChatOptions
     @Flag(help: "Print the generated token ids as JSON instead of the text.") var json = false
+
+    func validate() throws { try ArgumentChecks.sampling(temperature: temperature, topK: topK, topP: topP) }
 
     func run() throws {
         let (opened, llama, adapter) = try model.load()

@@ -15,10 +15,10 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Iteration (default: one past the latest adapters, 1 before any).")
+    @Option(parsing: .unconditional, help: "Iteration (default: one past the latest adapters, 1 before any).")
     var iteration: Int?
 
-    @Option(help: "Only the first N prompts of the test and of the validation split.")
+    @Option(parsing: .unconditional, help: "Only the first N prompts of the test and of the validation split.")
     var limit: Int?
 
     @Flag(help: "Print the table as JSON.")
@@ -26,6 +26,12 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: "Sequences decoded at once (default: [decoding] batch_size); the results do not depend on it.")
     var batchSize: Int?
+
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, iteration, "--iteration")
+        try ArgumentChecks.atLeast(1, limit, "--limit")
+        try ArgumentChecks.atLeast(1, batchSize, "--batch-size")
+    }
 
     func run() throws {
         let opened = try Session.open(try session.location())

@@ -17,17 +17,23 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Iteration (default: one past the latest adapters, 1 before any).")
+    @Option(parsing: .unconditional, help: "Iteration (default: one past the latest adapters, 1 before any).")
     var iteration: Int?
 
     @Option(help: "Split: train, validation or test.")
     var split: DataSplit = .train
 
-    @Option(help: "Only the first N prompts of the split.")
+    @Option(parsing: .unconditional, help: "Only the first N prompts of the split.")
     var limit: Int?
 
     @Option(help: "Sequences decoded at once (default: [decoding] batch_size); the results do not depend on it.")
     var batchSize: Int?
+
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, iteration, "--iteration")
+        try ArgumentChecks.atLeast(1, limit, "--limit")
+        try ArgumentChecks.atLeast(1, batchSize, "--batch-size")
+    }
 
     func run() throws {
         let opened = try Session.open(try session.location())

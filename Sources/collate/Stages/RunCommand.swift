@@ -19,13 +19,13 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "K, the number of rounds (default: [loop] iterations).")
+    @Option(parsing: .unconditional, help: "K, the number of rounds (default: [loop] iterations).")
     var iterations: Int?
 
-    @Option(help: "Only the first N training prompts are generated, scored and paired each round.")
+    @Option(parsing: .unconditional, help: "Only the first N training prompts are generated, scored and paired each round.")
     var trainLimit: Int?
 
-    @Option(help: "Only the first N prompts of the validation and of the test split are evaluated.")
+    @Option(parsing: .unconditional, help: "Only the first N prompts of the validation and of the test split are evaluated.")
     var evalLimit: Int?
 
     @Flag(help: "Print the final table as JSON (progress still goes to stderr).")
@@ -61,6 +61,8 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        try ArgumentChecks.atLeast(1, trainLimit, "--train-limit")
+        try ArgumentChecks.atLeast(1, evalLimit, "--eval-limit")
         if let rationalesPerProvider, !(1...SessionManifest.maxCandidates).contains(rationalesPerProvider) {
             throw ValidationError("--rationales-per-provider must be 1 to \(SessionManifest.maxCandidates), "
                 + "got \(rationalesPerProvider)")

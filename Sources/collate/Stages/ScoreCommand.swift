@@ -13,20 +13,27 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Iteration (default: the latest one with rationales).")
+    @Option(parsing: .unconditional, help: "Iteration (default: the latest one with rationales).")
     var iteration: Int?
 
     @Option(help: "Split: train, validation or test.")
     var split: DataSplit = .train
 
-    @Option(help: "Only the first N prompts of the split.")
+    @Option(parsing: .unconditional, help: "Only the first N prompts of the split.")
     var limit: Int?
 
-    @Option(help: "Prompts per scoring batch.")
+    @Option(parsing: .unconditional, help: "Prompts per scoring batch.")
     var batch = 4
 
     @Option(help: "Sequences decoded at once (default: [decoding] batch_size); the results do not depend on it.")
     var batchSize: Int?
+
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, iteration, "--iteration")
+        try ArgumentChecks.atLeast(1, limit, "--limit")
+        try ArgumentChecks.atLeast(1, batchSize, "--batch-size")
+        try ArgumentChecks.atLeast(1, batch, "--batch")
+    }
 
     func run() throws {
         let opened = try Session.open(try session.location())

@@ -38,6 +38,14 @@ import Darwin
         try Data(text.utf8).write(to: manifest)
         let imported = try run(["import", "k"], sessions: sessions)
         #expect(imported.status == 0 && imported.output.contains("imported 3 prompts"), "\(imported.output)")
+        // Both providers' rationales for prompt 2: `label` refuses a pair that was never written.
+        do {
+            let store = try SessionStore(url: sessions.appendingPathComponent("k/state.sqlite"))
+            for provider in 1...2 {
+                _ = try store.saveGeneration(GenerationRecord(promptId: 2, iteration: 1, provider: provider,
+                                                              text: "rationale \(provider)", tokenCount: 2))
+            }
+        }
 
         // Start `label`, read until it says the label is saved, then SIGKILL it at once.
         let process = Process()
