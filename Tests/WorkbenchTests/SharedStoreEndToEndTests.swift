@@ -29,7 +29,7 @@ import Testing
         try tmux.send("1")
         try tmux.waitFor("the overruling label") { $0.contains("label saved: RP1 > RP2") }
         try tmux.send("u")
-        try tmux.waitFor("the undo") { $0.contains("label undone: RP2 > RP1") }
+        try tmux.waitFor("the undo") { $0.contains("RP1 > RP2 (now: RP2 > RP1)") }
         try tmux.send("q")
         try tmux.waitUntilExited()
 

@@ -186,3 +186,44 @@ import TUIKit
         #expect(lines.contains { $0.contains("ETA --:--") } && !lines.contains { $0.contains("ETA 0:") })
     }
 }
+
+@Suite struct LabelMessageTests {
+    @Test func undoAndRedoNameWhatTheyUndidAndRedid() {
+        var state = Fixture.state()
+        press(keys("2"), &state)                       // 101: beta over gamma (auto was alpha over gamma)
+        #expect(state.message?.text == "label saved: beta > gamma")
+        press(keys("u"), &state)
+        #expect(state.message?.text == "undone on prompt 101: beta > gamma (now: back to the auto label)")
+        press([.ctrl("r")], &state)
+        #expect(state.message?.text == "redone on prompt 101: beta > gamma")
+    }
+
+    @Test func aPairOfIdenticalRationalesIsSavedOnlyWhenAskedTwice() {
+        var state = Fixture.state()
+        // 2 chooses beta and rejects gamma (the worst): make them the same text.
+        state.session.prompts[0].answers[2].rationale = state.session.prompts[0].answers[1].rationale + "\n"
+        #expect(press(keys("2"), &state).isEmpty, "warned, not written")
+        #expect(state.message?.text.hasPrefix("chosen and rejected are word for word the same rationale") == true)
+        #expect(state.session.prompts[0].humanLabel == nil)
+        let effects = press(keys("2"), &state)
+        #expect(effects.count == 1 && state.session.prompts[0].humanLabel?.chosenProvider == 2)
+        // Moving away forgets the warning: asked again later, it warns again.
+        press(keys("u"), &state)
+        press(keys("2j"), &state)
+        press(keys("k2"), &state)
+        #expect(state.session.prompts[0].humanLabel == nil)
+    }
+
+    @Test func yourOwnRationaleIsAColumnAndWEditsIt() {
+        var state = Fixture.state(size: Size(width: 160, height: 48))
+        press(keys("w"), &state)
+        for key in keys("Half of 48 is 24; 48 + 24 = 72.") { _ = Workbench.update(&state, .inputKey(key), now: fixedNow) }
+        press([.enter], &state)
+        #expect(state.session.prompts[0].humanLabel?.chosenRationale == "Half of 48 is 24; 48 + 24 = 72.")
+        let screen = WorkbenchView.render(state).lines.joined(separator: "\n")
+        #expect(screen.contains("yours") && screen.contains("written by you · w edits"))
+        #expect(screen.contains("Half of 48 is 24;"))
+        press(keys("w"), &state)
+        #expect(state.input?.field.text == "Half of 48 is 24; 48 + 24 = 72.")
+    }
+}

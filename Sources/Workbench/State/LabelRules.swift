@@ -90,6 +90,16 @@ enum LabelRules {
         return PairLabel(action: .chosen, chosenProvider: chosen, rejectedProvider: provider)
     }
 
+    /// Whether the label's chosen and rejected sides are the same text (what DPO compares).
+    static func sidesAreIdentical(_ label: PairLabel, in prompt: PromptItem) -> Bool {
+        func text(of provider: Int?) -> String? {
+            provider.flatMap { p in prompt.answers.first { $0.provider == p }?.rationale }
+        }
+        guard let rejected = text(of: label.rejectedProvider),
+              let chosen = label.chosenRationale ?? text(of: label.chosenProvider) else { return false }
+        return chosen.trimmingCharacters(in: .whitespacesAndNewlines) == rejected.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     static func writing(_ rationale: String, in prompt: PromptItem) -> PairLabel {
         let rejected = prompt.effectiveLabel?.rejectedProvider ?? extreme(in: prompt, excluding: nil, best: false)
         return PairLabel(action: .chosen, rejectedProvider: rejected, chosenRationale: rationale)

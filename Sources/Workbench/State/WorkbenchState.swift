@@ -143,6 +143,8 @@ public struct WorkbenchState: Sendable {
     public var shouldQuit = false
     /// `q` was pressed while a job runs: a second `q` quits, any other key stays.
     public var quitArmed = false
+    /// A label whose two sides are the same text, asked for once: asked again, it is saved.
+    var pendingIdenticalPair: (promptID: Int64, label: PairLabel)?
     /// Wrapped rationale lines by (text, width, diff partner): rendering a frame re-wraps
     /// only what changed. A cache, not state: it never changes what is drawn.
     public let wrapCache = WrapCache()

@@ -12,14 +12,20 @@ extension Workbench {
                 return []
             }
             state.redoStack.append(change)
-            return setHumanLabel(change.before, promptID: change.promptID, &state, verb: "undone", kind: .undo)
+            let effects = setHumanLabel(change.before, promptID: change.promptID, &state, verb: "undone", kind: .undo)
+            state.message = StatusMessage(text: "undone on prompt \(change.promptID): \(describe(change.after, in: state)) "
+                                          + "(now: \(describe(change.before, in: state)))", isError: false)
+            return effects
         case .redo:
             guard let change = state.redoStack.popLast() else {
                 state.message = StatusMessage(text: "nothing to redo", isError: false)
                 return []
             }
             state.undoStack.append(change)
-            return setHumanLabel(change.after, promptID: change.promptID, &state, verb: "redone", kind: .redo)
+            let effects = setHumanLabel(change.after, promptID: change.promptID, &state, verb: "redone", kind: .redo)
+            state.message = StatusMessage(text: "redone on prompt \(change.promptID): \(describe(change.after, in: state))",
+                                          isError: false)
+            return effects
         default:
             break
         }
@@ -64,6 +70,18 @@ extension Workbench {
         if let current = prompt.humanLabel, current.sameDecision(as: label), current.note == label.note {
             state.message = StatusMessage(text: "already labelled so", isError: false)
             return []
+        }
+        // A pair of word-for-word equal rationales has a zero DPO gradient: it teaches nothing.
+        // Say so, and save only when the same label is asked for again at once.
+        if label.action.trains, LabelRules.sidesAreIdentical(label, in: prompt) {
+            if let pending = state.pendingIdenticalPair, pending.promptID == prompt.id, pending.label.sameDecision(as: label) {
+                state.pendingIdenticalPair = nil
+            } else {
+                state.pendingIdenticalPair = (prompt.id, label)
+                state.message = StatusMessage(text: "chosen and rejected are word for word the same rationale: the pair "
+                                              + "teaches nothing (x drops it); the same key again saves it anyway", isError: false)
+                return []
+            }
         }
         state.undoStack.append(LabelChange(promptID: prompt.id, before: prompt.humanLabel, after: label))
         state.redoStack = []

@@ -81,6 +81,10 @@ public enum Workbench {
         state.message = nil
         if command != .quit { state.quitArmed = false }
         switch command {
+        case .choose, .reject, .writeRationale: break
+        default: state.pendingIdenticalPair = nil
+        }
+        switch command {
         case .moveDown, .moveUp, .firstPrompt, .lastPrompt, .nextMatch, .previousMatch, .cycleFilter:
             navigate(command, &state)
         case .columnLeft, .columnRight:
@@ -118,7 +122,9 @@ public enum Workbench {
             return label(command, &state, now: now)
         case .writeRationale:
             guard let prompt = state.currentPrompt else { return [] }
-            state.input = InputState(kind: .writeRationale(promptID: prompt.id))
+            // Again on a prompt with your rationale: edit it.
+            state.input = InputState(kind: .writeRationale(promptID: prompt.id),
+                                     field: TextInputState(prompt.humanLabel?.chosenRationale ?? ""))
         case .editNote:
             guard let prompt = state.currentPrompt else { return [] }
             guard let label = prompt.humanLabel else {

@@ -46,7 +46,8 @@ extension Workbench {
     static func clampCompareView(_ state: inout WorkbenchState) {
         let prompt = state.currentPrompt
         let columns = prompt.map { state.columns(of: $0) } ?? []
-        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: columns.count)
+        let own = prompt.flatMap(CompareView.ownRationale) != nil ? 1 : 0
+        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: columns.count + own)
         let listed = state.listedPrompts
         state.listOffset = ListView.offset(selected: listed.firstIndex(of: state.selectedPrompt) ?? 0,
                                            previous: state.listOffset, count: listed.count, height: layout.listRows)
@@ -66,14 +67,17 @@ extension Workbench {
     static func clicked(_ point: Point, _ state: inout WorkbenchState) {
         guard state.screen == .compare else { return }
         let prompt = state.currentPrompt
-        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: prompt?.answers.count ?? 0)
+        let answers = prompt?.answers.count ?? 0
+        let own = prompt.flatMap(CompareView.ownRationale) != nil ? 1 : 0
+        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: answers + own)
         let listInner = layout.list.inset(by: 1)
         if listInner.contains(point) {
             let listed = state.listedPrompts
             let row = state.listOffset + point.y - listInner.y
             guard listed.indices.contains(row) else { return }
             select(listed[row], &state)
-        } else if let column = layout.columns.firstIndex(where: { $0.contains(point) }) {
+        } else if let column = layout.columns.firstIndex(where: { $0.contains(point) }), column < answers {
+            // The providers' columns take the focus; your own rationale's column does not.
             state.focusedColumn = column
         }
     }

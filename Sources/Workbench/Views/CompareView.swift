@@ -7,7 +7,8 @@ enum CompareView {
     static func render(_ state: WorkbenchState, in area: Rect, buffer: inout Buffer) {
         let prompt = state.currentPrompt
         let columns = prompt.map { state.columns(of: $0) } ?? []
-        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: columns.count)
+        let own = prompt.flatMap(ownRationale)
+        let layout = CompareLayout(size: state.size, prompt: prompt, columnCount: columns.count + (own == nil ? 0 : 1))
         renderPromptList(state, in: layout.list, buffer: &buffer)
         guard let prompt else {
             buffer.write(" No prompts in this session yet: g generates rationales.", x: layout.header.x,
@@ -26,6 +27,37 @@ enum CompareView {
                 : nil
             renderColumn(state, prompt: prompt, answer: answer, index: index, diffPartner: partner,
                          in: layout.columns[index], buffer: &buffer)
+        }
+        if let own, let area = layout.columns.last, layout.columns.count > columns.count {
+            renderOwnRationale(state, own, in: area, buffer: &buffer)
+        }
+    }
+
+    /// The rationale the operator wrote (`w`) for the prompt's human label, if any.
+    static func ownRationale(_ prompt: PromptItem) -> String? { prompt.humanLabel?.chosenRationale }
+
+    /// The operator's own rationale, after the providers' columns: marked as theirs, not a
+    /// provider (digits do not pick it; `w` edits it).
+    static func renderOwnRationale(_ state: WorkbenchState, _ text: String, in area: Rect, buffer: inout Buffer) {
+        let block = Block(title: Line("yours", style: Style(.chosen, .bold)), borderStyle: Style(.border))
+        buffer.render(block, in: area)
+        let inner = block.inner(area)
+        guard inner.height > 3 else { return }
+        buffer.write(Line("written by you · w edits", style: Style(.muted)), x: inner.x, y: inner.y, maxWidth: inner.width)
+        let trains = state.currentPrompt?.humanLabel?.action.trains ?? false
+        buffer.write(Line([Span("CHOSEN", style: Style(trains ? .chosen : .muted, .bold)),
+                           Span(" human" + (trains ? "" : " (not trained)"), style: Style(.muted))]),
+                     x: inner.x, y: inner.y + 2, maxWidth: inner.width)
+        let textArea = CompareLayout.textArea(of: area)
+        let lines = state.wrapCache.lines(for: text, width: textArea.width, diffPartner: nil, style: .normal,
+                                          changedStyle: .normal)
+        let scroll = min(state.rationaleScroll, max(0, lines.count - textArea.height))
+        for (row, line) in lines.dropFirst(scroll).prefix(textArea.height).enumerated() {
+            var x = textArea.x
+            for item in line {
+                x += buffer.put(item.grapheme, width: item.width, x: x, y: textArea.y + row, style: item.style,
+                                limit: textArea.maxX)
+            }
         }
     }
 
