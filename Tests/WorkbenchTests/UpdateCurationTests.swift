@@ -227,3 +227,17 @@ import TUIKit
         #expect(state.input?.field.text == "Half of 48 is 24; 48 + 24 = 72.")
     }
 }
+
+@Suite struct ResumeHintTests {
+    @Test func aHalfDoneStageIsNamedOnOpening() {
+        var session = Fixture.session()                // 101-104 train: rationales of all three, scored
+        #expect(Workbench.resumeHint(session) == nil)
+        session.prompts[3].answers.removeLast()         // 104 has two of three
+        #expect(Workbench.resumeHint(session) == "round 1: generate 3/4 prompts done: g resumes")
+        session = Fixture.session()
+        session.prompts[2].answers[1].score = nil       // 103 not fully scored
+        #expect(Workbench.resumeHint(session) == "round 1: score 3/4 prompts done: s resumes")
+        session.prompts.indices.forEach { index in session.prompts[index].answers = [] }
+        #expect(Workbench.resumeHint(session) == nil, "nothing started: the first open's generate says it")
+    }
+}

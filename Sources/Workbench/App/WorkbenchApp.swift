@@ -50,6 +50,8 @@ public final class WorkbenchApp {
         let allNotices = notices + (themeMessage.map { [$0] } ?? []) + themes.errors.map(\.description)
         if !allNotices.isEmpty {
             state.message = StatusMessage(text: allNotices.joined(separator: "; "), isError: true)
+        } else if let hint = Workbench.resumeHint(state.session) {
+            state.message = StatusMessage(text: hint, isError: false)
         }
     }
 

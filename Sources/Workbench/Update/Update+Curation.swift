@@ -69,3 +69,24 @@ extension Workbench {
         clampCompareView(&state)
     }
 }
+
+extension Workbench {
+    /// A stage left half-done in the round on screen, said on opening: "generate 1490/3500:
+    /// g resumes" (training prompts with every rationale), else "score 200/1490: s resumes"
+    /// (of those, the ones scored). Nil when nothing is half-done.
+    public static func resumeHint(_ session: SessionSnapshot) -> String? {
+        let train = session.prompts.filter { $0.split == .train }
+        let candidates = max(1, session.providers.count)
+        let written = train.filter { $0.answers.count >= candidates }.count
+        let started = train.filter { !$0.answers.isEmpty }.count
+        if started > 0, written < train.count {
+            return "round \(session.iteration): generate \(written)/\(train.count) prompts done: g resumes"
+        }
+        let withRationales = train.filter { !$0.answers.isEmpty }
+        let scored = withRationales.filter { $0.answers.allSatisfy { $0.score != nil } }.count
+        if scored > 0, scored < withRationales.count {
+            return "round \(session.iteration): score \(scored)/\(withRationales.count) prompts done: s resumes"
+        }
+        return nil
+    }
+}
