@@ -241,3 +241,26 @@ import TUIKit
         #expect(Workbench.resumeHint(session) == nil, "nothing started: the first open's generate says it")
     }
 }
+
+@Suite struct LongTextTests {
+    @Test func aQuestionTooLongForItsPanelSaysSo() {
+        var state = Fixture.state()                    // 80x24: a third of the body is 7 lines
+        state.session.prompts[0].instruction = (1...60).map { "word\($0)" }.joined(separator: " ")
+        let lines = WorkbenchView.render(state).lines
+        let marker = lines.first { $0.contains("lines (Enter shows all)") }
+        #expect(marker != nil, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.contains("word1 ") })
+        #expect(!lines.contains { $0.contains("word60") }, "the tail is cut, and the marker says so")
+        state.session.prompts[0].instruction = "A short question?"
+        #expect(!WorkbenchView.render(state).lines.contains { $0.contains("Enter shows all") })
+    }
+
+    @Test func pageDownPagesTheHelp() {
+        var state = Fixture.state()
+        press(keys("?"), &state)
+        press([.pageDown], &state)
+        #expect(state.input?.selection == 16, "a page is the screen less eight rows")
+        press([.pageUp], &state)
+        #expect(state.input?.selection == 0)
+    }
+}

@@ -74,6 +74,9 @@ public enum KeyRouter {
             case .escape: return [.inputCancel]
             case .up: return [.inputMove(-1)]
             case .down: return [.inputMove(1)]
+            // A page of the help or the palette (a text field has no pages).
+            case .pageUp: return [.inputMove(-max(1, state.size.height - 8))]
+            case .pageDown: return [.inputMove(max(1, state.size.height - 8))]
             default: return [.inputKey(key)]
             }
         }

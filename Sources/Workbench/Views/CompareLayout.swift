@@ -23,8 +23,17 @@ struct CompareLayout {
             columns = []
             return
         }
-        let wrapped = WordWrap.wrap(prompt.instruction, width: max(1, halves[1].width - 2))
-        instructionLines = Array(wrapped.prefix(max(2, area.height / 6)))
+        // The question grows to a third of the screen; past that its last line says how much
+        // is cut and where it is whole (the inspector shows the prompt of every mode).
+        let width = max(1, halves[1].width - 2)
+        let wrapped = WordWrap.wrap(prompt.instruction, width: width)
+        let room = max(2, area.height / 3)
+        if wrapped.count > room {
+            let marker = " … +\(wrapped.count - room + 1) lines (Enter shows all)"
+            instructionLines = Array(wrapped.prefix(room - 1)) + [String(marker.suffix(width))]
+        } else {
+            instructionLines = wrapped
+        }
         let parts = Layout.vertical([.fixed(instructionLines.count + 3), .min(6)]).split(halves[1])
         header = parts[0]
         columns = columnCount == 0 ? [] : Layout.horizontal(Array(repeating: .min(10), count: columnCount)).split(parts[1])
