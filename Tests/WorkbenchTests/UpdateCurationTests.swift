@@ -264,3 +264,26 @@ import TUIKit
         #expect(state.input?.selection == 0)
     }
 }
+
+@Suite struct InspectNavigationTests {
+    @Test func hAndLInspectTheNeighbouringColumnsJAndKScrollThePrompts() {
+        var state = Fixture.state()
+        press([.enter], &state)
+        #expect(state.inspect?.provider == 1)
+        #expect(press(keys("l"), &state) == [.loadRenderedPrompts(promptID: 101, provider: 2)])
+        #expect(state.inspect?.provider == 2 && state.focusedColumn == 1 && state.screen == .inspect)
+        press(keys("h"), &state)
+        press(keys("h"), &state)
+        #expect(state.inspect?.provider == 3, "wraps")
+        press(keys("jj"), &state)
+        #expect(state.inspect?.promptScroll == 2 && state.selectedPrompt == 0, "scrolls, does not move the prompt")
+        press(keys("kkk"), &state)
+        #expect(state.inspect?.promptScroll == 0)
+        press([.escape], &state)
+        press(keys("j"), &state)
+        #expect(state.selectedPrompt == 1, "on Compare j moves as before")
+        press(keys("T"), &state)
+        press(keys("j"), &state)
+        #expect(state.selectedPrompt == 1 && state.screen == .train)
+    }
+}

@@ -15,6 +15,11 @@ extension Keymap {
             KeyBinding(.moveUp, [[.char("k")], [.up]], context: .screen(.compare)),
             KeyBinding(.columnLeft, [[.char("h")], [.left], [.backTab]], context: .screen(.compare)),
             KeyBinding(.columnRight, [[.char("l")], [.right], [.tab]], context: .screen(.compare)),
+            // On Inspect the same keys scroll the rendered prompts and go to the next column.
+            KeyBinding(.moveDown, [[.char("j")], [.down]], context: .screen(.inspect)),
+            KeyBinding(.moveUp, [[.char("k")], [.up]], context: .screen(.inspect)),
+            KeyBinding(.columnLeft, [[.char("h")], [.left], [.backTab]], context: .screen(.inspect)),
+            KeyBinding(.columnRight, [[.char("l")], [.right], [.tab]], context: .screen(.inspect)),
             KeyBinding(.firstPrompt, [[.home], [.char("<")]], context: .screen(.compare)),
             KeyBinding(.lastPrompt, [[.end], [.char(">")]], context: .screen(.compare)),
             KeyBinding(.nextMatch, keys("]"), context: .screen(.compare)),

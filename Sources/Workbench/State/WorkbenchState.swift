@@ -105,6 +105,8 @@ public struct InspectState: Hashable, Sendable {
     public var provider: Int
     public var renderedPrompts: [RenderedPrompt]
     public var scroll: Int
+    /// The rendered prompts' panel's first line (j/k, arrows).
+    public var promptScroll = 0
 }
 
 /// Everything the screen shows. A value: `update` changes it, `render` draws it.

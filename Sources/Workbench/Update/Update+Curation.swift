@@ -61,6 +61,18 @@ extension Workbench {
         select(index, &state)
     }
 
+    /// Inspect the rationale of the column `step` to the right (wrapping), as Enter there would.
+    static func inspectNeighbour(_ step: Int, _ state: inout WorkbenchState) -> [Effect] {
+        guard let prompt = state.currentPrompt, let inspect = state.inspect else { return [] }
+        let columns = state.columns(of: prompt)
+        guard let column = columns.firstIndex(where: { $0.provider == inspect.provider }), columns.count > 1 else { return [] }
+        let next = (column + step + columns.count) % columns.count
+        state.focusedColumn = next
+        let provider = columns[next].provider
+        state.inspect = InspectState(promptID: prompt.id, provider: provider, renderedPrompts: [], scroll: 0)
+        return [.loadRenderedPrompts(promptID: prompt.id, provider: provider)]
+    }
+
     static func select(_ index: Int, _ state: inout WorkbenchState) {
         guard index != state.selectedPrompt else { return }
         state.selectedPrompt = index

@@ -85,6 +85,13 @@ public enum Workbench {
         default: state.pendingIdenticalPair = nil
         }
         switch command {
+        case .moveDown where state.screen == .inspect, .moveUp where state.screen == .inspect:
+            if let scroll = state.inspect?.promptScroll { state.inspect?.promptScroll = max(0, scroll + (command == .moveDown ? 1 : -1)) }
+        case .columnLeft where state.screen == .inspect, .columnRight where state.screen == .inspect:
+            return inspectNeighbour(command == .columnRight ? 1 : -1, &state)
+        case .moveDown where state.screen != .compare, .moveUp where state.screen != .compare,
+             .columnLeft where state.screen != .compare, .columnRight where state.screen != .compare:
+            break  // Train and Eval have no prompt or column to move to
         case .moveDown, .moveUp, .firstPrompt, .lastPrompt, .nextMatch, .previousMatch, .cycleFilter:
             navigate(command, &state)
         case .columnLeft, .columnRight:

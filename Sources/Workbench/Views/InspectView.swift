@@ -32,7 +32,7 @@ enum InspectView {
                                               Line(String(format: "%.3f", exp($0.logProb)), style: Style(.heat(heatLevel($0.logProb))))] })
         buffer.render(table, in: tableBlock.inner(bottom[0]))
 
-        let promptBlock = Block(title: "Rendered prompts")
+        let promptBlock = Block(title: "Rendered prompts (j/k scroll, h/l other columns)")
         buffer.render(promptBlock, in: bottom[1])
         var lines: [Line] = []
         if inspect.renderedPrompts.isEmpty { lines.append(Line("(loading)", style: Style(.muted))) }
@@ -40,7 +40,7 @@ enum InspectView {
             lines.append(Line(rendered.mode, style: Style(.accent, .bold)))
             lines += Line.hardLines(of: rendered.text, style: .normal)
         }
-        buffer.render(Paragraph(lines), in: promptBlock.inner(bottom[1]))
+        buffer.render(Paragraph(lines, scroll: inspect.promptScroll), in: promptBlock.inner(bottom[1]))
     }
 
     /// Rationale, heat row, then tokens table beside the rendered prompts.
