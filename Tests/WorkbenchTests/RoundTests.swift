@@ -198,3 +198,27 @@ import TUIKit
         #expect(try rows(tiny) == rows(reference))
     }
 }
+
+@Suite struct LiveScoreTests {
+    /// Each batch of scores reaches its prompts as it is stored, before the job ends.
+    @Test func scoresAppearOnEachPromptAsTheyAreStored() throws {
+        let tiny = try TinyModelSession()               // rationales of both providers, no scores
+        defer { tiny.remove() }
+        let runner = ModelJobRunner()
+        let recorder = ModelJobRunnerTests.Recorder()
+        try runner.control(.start(.score, steps: nil), session: tiny.session, iteration: 1) { recorder.record($0) }
+        try recorder.wait { $0 == .finished(.score) }
+        let events = recorder.all
+        // One update per scored prompt as its batch is stored, then the whole reload at the end.
+        let updates = events.filter { if case .promptUpdated = $0 { true } else { false } }.count
+        let all = try tiny.session.store.prompts().count
+        #expect(updates == tiny.trainIDs.count + all)
+        let firstScored = try #require(events.firstIndex { event in
+            if case .promptUpdated(let item) = event { return item.answers.contains { $0.score != nil } }
+            return false
+        })
+        #expect(firstScored < (events.firstIndex(of: .finished(.score)) ?? 0))
+        let progress = events.compactMap { event -> Int? in if case .progress(.score, _, let total, _) = event { total } else { nil } }
+        #expect(progress.allSatisfy { $0 == tiny.trainIDs.count }, "only the prompts with rationales are counted")
+    }
+}

@@ -109,7 +109,9 @@ public enum GenerateStage {
                 report.generated += try session.store.saveGenerations(rows)
                 progress.worked += 1
                 progress.done += 1
+                progress.saved = [entry.promptID]
                 onProgress(progress)
+                progress.saved = []
             })
             if !finished { throw StageError.cancelled(stage: "generate", done: progress.done, total: progress.total) }
         }

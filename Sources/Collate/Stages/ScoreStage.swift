@@ -95,7 +95,9 @@ public enum ScoreStage {
             report.predictions += saved.predictions
             start += batch.count
             progress.done = start
+            progress.saved = batch.compactMap(\.id)
             onProgress(progress)
+            progress.saved = []
         }
         return report
     }

@@ -45,6 +45,8 @@ public struct StageProgress: Sendable, Equatable {
     public var total: Int
     /// Prompts that needed work (not already complete from an earlier run).
     public var worked: Int
+    /// The prompts whose rows this report follows the saving of (empty: none new).
+    public var saved: [Int64] = []
 
     public init(stage: String, split: DataSplit, done: Int, total: Int, worked: Int) {
         self.stage = stage

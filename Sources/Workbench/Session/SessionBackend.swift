@@ -70,21 +70,8 @@ public final class SessionBackend: WorkbenchBackend {
         prompts.reserveCapacity(records.count)
         for record in records {
             guard let id = record.id else { continue }
-            let promptScores = scores[id] ?? []
-            let answers = try (generations[id] ?? []).map { generation in
-                let score = promptScores.first { $0.provider == generation.provider }
-                // M_IFT's answer given this rationale, stored by the score stage.
-                let prediction = predictions[id]?.first { $0.provider == generation.provider }
-                return ProviderAnswer(provider: generation.provider, rationale: generation.text,
-                                      predictedAnswer: prediction?.text, correct: prediction?.correct,
-                                      score: score?.score, answerLogProbs: try score?.decodedTokenLogprobs() ?? [])
-            }
-            prompts.append(PromptItem(
-                id: id, split: PromptSplit(record.split), instruction: record.instruction,
-                goldAnswer: record.goldAnswer,
-                baselineScore: promptScores.first { $0.provider == ScoreRecord.baselineProvider }?.score,
-                answers: answers, autoLabel: labels.auto[id].flatMap(PairLabel.init),
-                humanLabel: labels.human[id].flatMap(PairLabel.init)))
+            prompts.append(try Self.item(record, generations: generations[id] ?? [], scores: scores[id] ?? [],
+                                         predictions: predictions[id] ?? [], auto: labels.auto[id], human: labels.human[id]))
         }
         // The loop labels the train split: it comes first, then validation, then test.
         let order: [PromptSplit: Int] = [.train: 0, .validation: 1, .test: 2]
@@ -93,6 +80,35 @@ public final class SessionBackend: WorkbenchBackend {
             .map(\.element)
         return SessionSnapshot(name: session.location.name, providers: providerNames, iteration: iteration,
                                prompts: prompts, evalRows: try storedEvalRows())
+    }
+
+    /// One prompt as the store holds it now in `iteration` (a job's report of what it just
+    /// stored: cheap, unlike a whole reload).
+    public static func promptItem(id: Int64, iteration: Int, store: SessionStore) throws -> PromptItem? {
+        guard let record = try store.prompt(id: id) else { return nil }
+        return try item(record, generations: try store.generations(promptID: id, iteration: iteration),
+                        scores: try store.scores(promptID: id, iteration: iteration),
+                        predictions: try store.predictions(promptID: id, iteration: iteration),
+                        auto: try store.autoLabel(promptID: id, iteration: iteration),
+                        human: try store.humanLabel(promptID: id, iteration: iteration))
+    }
+
+    /// What the screens show of a prompt, from its rows of one iteration.
+    static func item(_ record: PromptRecord, generations: [GenerationRecord], scores: [ScoreRecord],
+                     predictions: [PredictionRecord], auto: LabelRecord?, human: LabelRecord?) throws -> PromptItem {
+        let answers = try generations.map { generation in
+            let score = scores.first { $0.provider == generation.provider }
+            // M_IFT's answer given this rationale, stored by the score stage.
+            let prediction = predictions.first { $0.provider == generation.provider }
+            return ProviderAnswer(provider: generation.provider, rationale: generation.text,
+                                  predictedAnswer: prediction?.text, correct: prediction?.correct,
+                                  score: score?.score, answerLogProbs: try score?.decodedTokenLogprobs() ?? [])
+        }
+        return PromptItem(
+            id: record.id ?? -1, split: PromptSplit(record.split), instruction: record.instruction,
+            goldAnswer: record.goldAnswer,
+            baselineScore: scores.first { $0.provider == ScoreRecord.baselineProvider }?.score,
+            answers: answers, autoLabel: auto.flatMap(PairLabel.init), humanLabel: human.flatMap(PairLabel.init))
     }
 
     /// The scorer's tokenizer and EOS id, read once on the first inspection.

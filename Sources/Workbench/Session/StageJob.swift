@@ -27,6 +27,12 @@ struct StageJob {
                 report(.started(kind, total: progress.total))
             }
             report(.progress(kind, done: progress.done, total: progress.total, tokensPerSecond: nil))
+            // Scores (and a prompt's whole set of rationales) show as they are stored, not at the end.
+            for id in progress.saved {
+                if let item = try? SessionBackend.promptItem(id: id, iteration: iteration, store: session.store) {
+                    report(.promptUpdated(item))
+                }
+            }
         }
         let shouldStop = { request() == .stop }
         do {
