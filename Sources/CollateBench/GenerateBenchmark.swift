@@ -52,7 +52,6 @@ struct GenerateBenchmark: ParsableCommand {
     var dtypeList: [String] { dtypes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)        // rows appear as they are measured, even into a file
         let threads = Parallelism.defaultThreads
         let config = ModelBenchmark.config
         var base = LlamaModel(randomConfig: config, seed: 1)
@@ -65,9 +64,9 @@ struct GenerateBenchmark: ParsableCommand {
         let lengths = (0..<largest).map { _ in 64 + rng.integer(below: 65) }            // 64 ... 128
         let prompts = lengths.map { n in (0..<n).map { _ in 1 + rng.integer(below: config.vocabSize - 1) } }
         let meanPrompt = lengths.reduce(0, +) / lengths.count
-        print("model: SmolLM2-135M shapes, random init, adapters p1/p2 (LoRA r8 on q, v), rows alternate; "
+        say("model: SmolLM2-135M shapes, random init, adapters p1/p2 (LoRA r8 on q, v), rows alternate; "
               + "prompts 64-128 tokens (mean \(meanPrompt)), \(newTokens) new tokens, greedy; ours on \(threads) thread(s)")
-        print("decode tok/s = B x \(newTokens - 1) / (t(\(newTokens) tokens) - t(1 token)); CPU: \(cpuName())")
+        say("decode tok/s = B x \(newTokens - 1) / (t(\(newTokens) tokens) - t(1 token)); CPU: \(cpuName())")
         var torch: ScriptReference? = nil
         if !noReference {
             let (python, reason) = ScriptReference.venvPython()
@@ -76,24 +75,24 @@ struct GenerateBenchmark: ParsableCommand {
                     torch = try ScriptReference(python: python, script: checkoutPath("bench/torch_generate.py"),
                                                 arguments: [String(threads), lengths.map(String.init).joined(separator: ",")],
                                                 environment: ["OMP_NUM_THREADS": String(threads)])
-                    print("transformers reference: \(torch!.banner)")
-                } catch { print("transformers reference unavailable (\(error))") }
-            } else { print("transformers reference unavailable (\(reason))") }
+                    say("transformers reference: \(torch!.banner)")
+                } catch { say("transformers reference unavailable (\(error))") }
+            } else { say("transformers reference unavailable (\(reason))") }
         }
         let llama = noReference ? nil : LlamaBatchedBench.locate()
         if !noReference && llama == nil {
-            print("llama.cpp: not available (set COLLATE_LLAMA_CPP_BIN to the directory holding llama-batched-bench); printing ours alone")
+            say("llama.cpp: not available (set COLLATE_LLAMA_CPP_BIN to the directory holding llama-batched-bench); printing ours alone")
         }
-        print(pad("dtype", 6) + pad("B", 4) + pad("ours tok/s", 12) + pad("ours/B=1", 10) + pad("llama.cpp S_TG", 16)
+        say(pad("dtype", 6) + pad("B", 4) + pad("ours tok/s", 12) + pad("ours/B=1", 10) + pad("llama.cpp S_TG", 16)
               + pad("ours/llama", 12) + pad("transformers", 14) + pad("ours/hf", 9) + "ours prefill tok/s")
         for dtype in dtypeList {
             let model = dtype == "f16" ? base.withWeightPrecision(.float16) : base
             var peer: [Int: Double] = [:]
             if let llama, let file = dtype == "f16" ? ggufF16 : ggufF32 {
                 do { peer = try llama.run(model: file, promptTokens: meanPrompt, newTokens: newTokens, batches: batchSizes, threads: threads) }
-                catch { print("llama.cpp failed on \(file): \(error)") }
+                catch { say("llama.cpp failed on \(file): \(error)") }
             } else if llama != nil {
-                print("llama.cpp: no --gguf-\(dtype) file given; its column stays empty for \(dtype)")
+                say("llama.cpp: no --gguf-\(dtype) file given; its column stays empty for \(dtype)")
             }
             var oursAtOne: Double? = nil
             for b in batchSizes {
@@ -122,7 +121,7 @@ struct GenerateBenchmark: ParsableCommand {
                         do {
                             let one = try t.ask("gen \(dtype) \(b) 1"), all = try t.ask("gen \(dtype) \(b) \(newTokens)")
                             torchRates.append(Double(b * (newTokens - 1)) / max(all - one, 1e-9))
-                        } catch { print("transformers failed on \(dtype) B=\(b): \(error)"); torch = nil }
+                        } catch { say("transformers failed on \(dtype) B=\(b): \(error)"); torch = nil }
                     }
                 }
                 let rate = Summary(oursRates).median
@@ -130,12 +129,12 @@ struct GenerateBenchmark: ParsableCommand {
                 let hf = torchRates.isEmpty ? nil : Summary(torchRates).median
                 let fmt = { (x: Double?) in x.map { String(format: "%.1f", $0) } ?? "n/a" }
                 let ratio = { (x: Double?) in x.map { String(format: "%.2f", rate / $0) } ?? "n/a" }
-                print(pad(dtype, 6) + pad("\(b)", 4) + pad(fmt(rate), 12) + pad(oursAtOne.map { String(format: "%.2f", rate / $0) } ?? "n/a", 10)
+                say(pad(dtype, 6) + pad("\(b)", 4) + pad(fmt(rate), 12) + pad(oursAtOne.map { String(format: "%.2f", rate / $0) } ?? "n/a", 10)
                       + pad(fmt(peer[b]), 16) + pad(ratio(peer[b]), 12) + pad(fmt(hf), 14) + pad(ratio(hf), 9)
                       + fmt(Summary(prefillRates).median))
             }
         }
-        if let peak = peakResidentMB() { print(String(format: "peak memory (ours + model copies): %.0f MB", peak)) }
+        if let peak = peakResidentMB() { say(String(format: "peak memory (ours + model copies): %.0f MB", peak)) }
     }
 
     func cpuName() -> String {
@@ -180,7 +179,13 @@ struct LlamaBatchedBench {
             rates[batch] = rate
         }
         guard !rates.isEmpty else { throw ScriptReference.Failure.badReply("llama-batched-bench printed no table (exit \(process.terminationStatus))") }
-        print("llama.cpp: \(executable) -m \(model) -npp \(promptTokens) -ntg \(newTokens) -npl \(batches.map(String.init).joined(separator: ",")) -t \(threads)")
+        say("llama.cpp: \(executable) -m \(model) -npp \(promptTokens) -ntg \(newTokens) -npl \(batches.map(String.init).joined(separator: ",")) -t \(threads)")
         return rates
     }
+}
+
+/// One line to standard output, unbuffered, so each row shows as it is measured even when the
+/// output goes to a file (a long run killed halfway keeps what it printed).
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
