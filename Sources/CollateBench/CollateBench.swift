@@ -7,6 +7,6 @@ struct CollateBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collate-bench",
         abstract: "Benchmarks our kernels against reference implementations, run side by side.",
-        subcommands: [GemmBenchmark.self, ModelBenchmark.self, DPOBenchmark.self, TokenizerBenchmark.self, RenderBenchmark.self]
+        subcommands: [GemmBenchmark.self, ModelBenchmark.self, GenerateBenchmark.self, DPOBenchmark.self, TokenizerBenchmark.self, RenderBenchmark.self]
     )
 }

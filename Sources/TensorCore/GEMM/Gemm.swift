@@ -153,7 +153,13 @@ private func gemvParts<E: GemmElement>(
     runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
         let start = part * chunk, size = min(chunk, length - start)
         let out = vector.c + start * outStride
-        if dot {
+        if dot && E.self != Float32Elements.self && outStride == 1 {
+            // A 16-bit matrix (decoding's weights): the row kernel widens it four rows at a
+            // time into Float32 in L1 and takes the same sums (bit for bit), where the
+            // widening inlined into gemvDotRows compiled to an out-of-line call per 8 elements.
+            gemmRowsChunk(m: 1, rows: start..<(start + size), k: k, a: vector.a, lda: k, w: vector.b,
+                          ldw: ldr, c: vector.c, ldc: 0, accumulate: accumulate, element: E.self)
+        } else if dot {
             gemvDotRows(x: vector.a, k: k, rows: vector.b + start * ldr * E.width, ldr: ldr,
                         count: size, out: out, outStride: outStride, accumulate: accumulate,
                         element: E.self)

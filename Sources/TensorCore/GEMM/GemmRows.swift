@@ -37,7 +37,7 @@ func gemmRows<E: GemmElement>(
 /// A 16-bit W is widened four rows at a time into a Float32 scratch block first (exact, so the
 /// products are the same), once for all the rows of A instead of once per 4-row tile of A.
 @inline(__always)
-private func gemmRowsChunk<E: GemmElement>(
+func gemmRowsChunk<E: GemmElement>(
     m: Int, rows: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
     w: UnsafeRawPointer, ldw: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
     accumulate: Bool, element: E.Type
@@ -87,10 +87,8 @@ private func gemmRowsWide(
             i += 4
         }
         while i < m {
-            for jj in j..<(j + 4) {
-                gemmRowsDot(k: k, x: a + i * lda, w: w, wRow: wRow(jj), c: c + i * ldc + jj,
-                            accumulate: accumulate, element: E.self)
-            }
+            gemmRowsTile1x4(k: k, x: a + i * lda, w: w, wRow: wRow(j), ldw: ldw, c: c + i * ldc + j,
+                            accumulate: accumulate)
             i += 1
         }
         j += 4
@@ -123,6 +121,38 @@ private func gemmRowsDot<E: GemmElement>(
         p += 1
     }
     c.pointee = accumulate ? c.pointee + d : d
+}
+
+/// One row of A against four W rows (Float32): four accumulators, each element in
+/// `gemmRowsDot`'s order.
+@inline(__always)
+private func gemmRowsTile1x4(
+    k: Int, x: UnsafePointer<Float>, w: UnsafeRawPointer, wRow: Int, ldw: Int,
+    c: UnsafeMutablePointer<Float>, accumulate: Bool
+) {
+    typealias E = Float32Elements
+    let vectorK = k / 16 * 16
+    let r0 = wRow, r1 = wRow + ldw, r2 = wRow + 2 * ldw, r3 = wRow + 3 * ldw
+    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+    var p = 0
+    while p < vectorK {
+        let xv = loadFloats16(x + p)
+        multiplyAdd(&s0, xv, E.load16(w, r0 + p))
+        multiplyAdd(&s1, xv, E.load16(w, r1 + p))
+        multiplyAdd(&s2, xv, E.load16(w, r2 + p))
+        multiplyAdd(&s3, xv, E.load16(w, r3 + p))
+        p += 16
+    }
+    var d0 = s0.sum(), d1 = s1.sum(), d2 = s2.sum(), d3 = s3.sum()
+    while p < k {
+        d0 += x[p] * E.load(w, r0 + p); d1 += x[p] * E.load(w, r1 + p)
+        d2 += x[p] * E.load(w, r2 + p); d3 += x[p] * E.load(w, r3 + p)
+        p += 1
+    }
+    c[0] = accumulate ? c[0] + d0 : d0
+    c[1] = accumulate ? c[1] + d1 : d1
+    c[2] = accumulate ? c[2] + d2 : d2
+    c[3] = accumulate ? c[3] + d3 : d3
 }
 
 /// A 4 x 4 tile: rows i..<i+4 of A (at `a`, stride `lda`) against W rows j..<j+4 (the first
