@@ -49,10 +49,13 @@ func gemm(
     case .bfloat16:
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b.base, ldb: ldb,
              c: c, ldc: ldc, accumulate: accumulate, threads: threads, element: BFloat16Elements.self)
+    case .q8_0, .q4_0, .q4_1:
+        quantizedGemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                      c: c, ldc: ldc, accumulate: accumulate, threads: threads)
     }
 }
 
-private func gemm<E: GemmElement>(
+func gemm<E: GemmElement>(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
     b: UnsafeRawPointer, ldb: Int,
@@ -154,11 +157,11 @@ private func gemvParts<E: GemmElement>(
         let start = part * chunk, size = min(chunk, length - start)
         let out = vector.c + start * outStride
         if dot {
-            gemvDotRows(x: vector.a, k: k, rows: vector.b + start * ldr * E.width, ldr: ldr,
+            gemvDotRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
                         count: size, out: out, outStride: outStride, accumulate: accumulate,
                         element: E.self)
         } else {
-            gemvCombineRows(x: vector.a, k: k, rows: vector.b + start * E.width, ldr: ldr,
+            gemvCombineRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start), ldr: ldr,
                             width: size, out: out, outStride: outStride, accumulate: accumulate,
                             element: E.self)
         }
