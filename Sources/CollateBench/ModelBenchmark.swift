@@ -116,7 +116,7 @@ struct ModelBenchmark: ParsableCommand {
     /// Bytes of the model's weights as held in memory, in MB.
     static func weightMegabytes(_ model: LlamaModel) -> Double {
         let bytes = model.namedParameters.reduce(0) { total, entry in
-            total + entry.variable.value.count * entry.variable.value.storageEncoding.byteWidth
+            total + entry.variable.value.storageEncoding.byteCount(elements: entry.variable.value.count)
         }
         return Double(bytes) / 1_048_576
     }

@@ -156,7 +156,11 @@ private func gemvParts<E: GemmElement>(
     runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
         let start = part * chunk, size = min(chunk, length - start)
         let out = vector.c + start * outStride
-        if dot {
+        if dot, k % 32 == 0, ldr % 32 == 0, let blocks = E.self as? any QuantizedGemmElement.Type {
+            // Quantized rows of whole blocks: the block-wise kernel (GemmQuantizedSkinny.swift).
+            blocks.dotBlockRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
+                                count: size, out: out, outStride: outStride, accumulate: accumulate)
+        } else if dot {
             gemvDotRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
                         count: size, out: out, outStride: outStride, accumulate: accumulate,
                         element: E.self)
