@@ -67,7 +67,8 @@ struct ReferenceComparison {
     }
 
     /// ratio > 1 means ours is better (for seconds and MB, reference / ours).
-    func report(name: String, unit: String, ours: Summary?, reference: Summary?, lowerIsBetter: Bool) {
+    func report(name: String, unit: String, ours: Summary?, reference: Summary?, lowerIsBetter: Bool,
+                referenceName: String = "pytorch") {
         let ratio: Double? = {
             guard let ours, let reference, ours.median > 0, reference.median > 0 else { return nil }
             return lowerIsBetter ? reference.median / ours.median : ours.median / reference.median
@@ -77,7 +78,7 @@ struct ReferenceComparison {
             print("{\"bench\": \"model\", \"metric\": \"\(name)\", \"threads\": \(Parallelism.defaultThreads), "
                   + "\"ours\": \(value(ours)), \"ref\": \(value(reference)), "
                   + "\"ratio\": \(ratio.map { String(format: "%.2f", $0) } ?? "null"), "
-                  + "\"unit\": \"\(unit)\", \"ref_name\": \"pytorch\"}")
+                  + "\"unit\": \"\(unit)\", \"ref_name\": \"\(referenceName)\"}")
         } else {
             let describe: (Summary?) -> String = { s in
                 guard let s else { return "n/a" }

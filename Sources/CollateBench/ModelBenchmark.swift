@@ -18,13 +18,16 @@ struct ModelBenchmark: ParsableCommand {
     @Option(help: "Timed repetitions per side and workload (median reported); at least 5.")
     var reps = 5
 
-    @Option(help: "Only these workloads (prefill, decode, decode16, train); repeatable.")
+    @Option(help: "Only these workloads (prefill, decode, decode16, train, decodeq); repeatable.")
     var only: [String] = []
+
+    @Option(help: "decodeq: a real GGUF file to decode with its quantized matrices as stored, beside llama.cpp's llama-bench (COLLATE_LLAMA_CPP_BIN); repeatable.")
+    var gguf: [String] = []
 
     @Flag(help: "Ours alone, without starting PyTorch (for profiling).")
     var noReference = false
 
-    static let workloads = ["prefill", "decode", "decode16", "train"]
+    static let workloads = ["prefill", "decode", "decode16", "train", "decodeq"]
 
     /// SmolLM2-135M: hidden 576, intermediate 1536, 30 layers, 9 heads, 3 KV heads, tied.
     static let config = ModelConfig(
@@ -41,7 +44,8 @@ struct ModelBenchmark: ParsableCommand {
 
     func run() throws {
         let threads = Parallelism.defaultThreads
-        let bench = ReferenceComparison(json: json, reps: reps, disabled: noReference, threads: threads)
+        // decodeq's reference is llama.cpp: PyTorch is not started for it alone.
+        let bench = ReferenceComparison(json: json, reps: reps, disabled: noReference || only == ["decodeq"], threads: threads)
         var model = LlamaModel(randomConfig: Self.config, seed: 1)
         var rng = SeededRandom(seed: 2)
         let vocab = Self.config.vocabSize
@@ -67,6 +71,8 @@ struct ModelBenchmark: ParsableCommand {
             case "decode":
                 // F32 weights on both sides.
                 try bench.compare("decode_64_greedy_f32", unit: "tok/s", work: 64, request: "decode") { decode(model) }
+            case "decodeq":
+                try QuantizedDecodeBenchmark(bench: bench, reps: reps, threads: threads).run(files: gguf)
             case "decode16":
                 // The same weights rounded to F16 / BF16 and kept 16-bit in memory (ours: the
                 // kernels widen them in registers; torch: model.to(dtype), its CPU kernels).
@@ -110,7 +116,7 @@ struct ModelBenchmark: ParsableCommand {
     /// Bytes of the model's weights as held in memory, in MB.
     static func weightMegabytes(_ model: LlamaModel) -> Double {
         let bytes = model.namedParameters.reduce(0) { total, entry in
-            total + entry.variable.value.count * entry.variable.value.storageEncoding.byteWidth
+            total + entry.variable.value.storageEncoding.byteCount(elements: entry.variable.value.count)
         }
         return Double(bytes) / 1_048_576
     }

@@ -57,11 +57,17 @@ public final class GGUFCheckpoint: Sendable {
 }
 
 extension LlamaModel {
-    /// The model of a GGUF checkpoint, dequantized; matrices then held in `weightPrecision`
-    /// (`.asStored` keeps F16/BF16 tensors 16-bit and widens quantized ones to Float32).
+    /// The model of a GGUF checkpoint; matrices held in `weightPrecision`. `.asStored` keeps
+    /// F16/BF16 tensors 16-bit and Q8_0/Q4_0/Q4_1 ones as their blocks (never dequantized),
+    /// and widens the other quantized types (Q4_K, Q6_K) to Float32; `.q8_0` keeps Q8_0
+    /// blocks and requantizes the rest from their dequantized values.
     public init(gguf checkpoint: GGUFCheckpoint, weightPrecision: WeightPrecision = .float32) throws(GGUFError) {
         do {
             try self.init(config: checkpoint.config, layout: checkpoint.layout) { name, shape in
+                if shape.count == 2, let own = try checkpoint.info(name).type.blockEncoding,
+                   weightPrecision.storage(forStored: own, shape: shape) == own {
+                    return try checkpoint.blockTensor(name, encoding: own, shape: shape)
+                }
                 let values = try checkpoint.floats(name)
                 let tensor = Tensor(values, shape: shape)
                 guard shape.count == 2 else { return tensor }
@@ -70,7 +76,7 @@ extension LlamaModel {
                 case .bf16: .bfloat16
                 default: .float32
                 }
-                let storage = weightPrecision.storage(forStored: stored)
+                let storage = weightPrecision.storage(forStored: stored, shape: shape)
                 return storage == .float32 ? tensor : tensor.stored(as: storage)
             }
         } catch let error as GGUFError {

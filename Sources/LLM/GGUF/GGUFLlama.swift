@@ -54,12 +54,12 @@ public enum GGUFLlama {
     }
 
     /// Undoes the RoPE row interleaving of a [heads * headDim, columns] row-major matrix (or a
-    /// bias: columns 1).
-    public static func unpermutedRows(_ values: [Float], heads: Int, columns: Int) -> [Float] {
+    /// bias: columns 1). Elements are values, or the bytes of rows of quantized blocks.
+    public static func unpermutedRows<Element>(_ values: [Element], heads: Int, columns: Int) -> [Element] {
         let rows = values.count / max(columns, 1)
         guard heads > 0, rows % heads == 0, (rows / heads) % 2 == 0, rows * columns == values.count else { return values }
         let headDim = rows / heads, half = headDim / 2
-        var result = [Float](repeating: 0, count: values.count)
+        var result = values
         for head in 0..<heads {
             for i in 0..<half {
                 for j in 0..<2 {

@@ -7,12 +7,14 @@ extension LlamaModel {
     /// Writes the directory (created if needed). `tokenizerJSON` is the tokenizer.json text
     /// to store beside the weights.
     public func save(to directory: URL, dtype: ScalarEncoding = .float32, tokenizerJSON: String) throws {
+        guard !dtype.isBlockQuantized else { throw QuantizedSaveError(dtype: dtype) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var config = self.config
         config.torchDtype = switch dtype {
         case .float32: "float32"
         case .float16: "float16"
         case .bfloat16: "bfloat16"
+        case .q8_0, .q4_0, .q4_1: "float32"  // refused above
         }
         try Data(config.jsonText().utf8).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
         try Data(tokenizerJSON.utf8).write(to: directory.appendingPathComponent("tokenizer.json"), options: .atomic)
@@ -54,5 +56,13 @@ extension LlamaModel {
             }
         }
         return copy
+    }
+}
+
+/// safetensors has no dtype for ggml's quantized blocks: a model is saved as F32, F16 or BF16.
+public struct QuantizedSaveError: Error, CustomStringConvertible {
+    public let dtype: ScalarEncoding
+    public var description: String {
+        "cannot save model.safetensors as \(dtype.rawValue): safetensors holds F32, F16 or BF16 (quantized weights are dequantized when saved as one of those)"
     }
 }

@@ -132,7 +132,7 @@ public struct LlamaModel: Sendable {
                 guard let encoding = ScalarEncoding(rawValue: info.dtype.rawValue) else {
                     throw ModelDirectoryError.unsupportedDType(directory: directory.url.path, tensor: name, dtype: info.dtype.rawValue)
                 }
-                let storage = shape.count == 2 ? weightPrecision.storage(forStored: encoding) : .float32
+                let storage = shape.count == 2 ? weightPrecision.storage(forStored: encoding, shape: shape) : .float32
                 return try Tensor(littleEndianBytes: bytes, encoding: encoding, shape: shape, storage: storage)
             }
         } catch let error as ModelDirectoryError {

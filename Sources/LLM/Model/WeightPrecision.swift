@@ -11,6 +11,9 @@ import TensorCore
 /// that is trained becomes Float32 at its first update.
 public enum WeightPrecision: String, Sendable, CaseIterable {
     case float32 = "f32", float16 = "f16", bfloat16 = "bf16", asStored = "stored"
+    /// ggml's Q8_0 blocks (32 int8 and an F16 scale: 8.5 bits a weight), quantized on load
+    /// as ggml does; see `storage(forStored:shape:)` for matrices it cannot hold.
+    case q8_0 = "q8_0"
 
     /// The in-memory encoding of a matrix that the checkpoint (or a model) holds as `stored`.
     public func storage(forStored stored: ScalarEncoding) -> ScalarEncoding {
@@ -19,7 +22,17 @@ public enum WeightPrecision: String, Sendable, CaseIterable {
         case .float16: .float16
         case .bfloat16: .bfloat16
         case .asStored: stored
+        case .q8_0: .q8_0
         }
+    }
+
+    /// `storage(forStored:)` for a matrix of `shape`: a block format holds rows of whole
+    /// 32-element blocks only, so a matrix whose rows are not (a tiny test model's) stays
+    /// Float32, exact, and `matrixStorage` then reports the model as mixed.
+    public func storage(forStored stored: ScalarEncoding, shape: [Int]) -> ScalarEncoding {
+        let wanted = storage(forStored: stored)
+        guard wanted.isBlockQuantized else { return wanted }
+        return (shape.last ?? 0) % wanted.blockSize == 0 ? wanted : .float32
     }
 }
 
@@ -30,7 +43,7 @@ extension LlamaModel {
         let values = Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.variable) })
         var copy = LlamaModel(config: config, layout: layout) { name, shape in
             guard let value = values[name]?.value else { preconditionFailure("withWeightPrecision: no tensor \(name)") }
-            return shape.count == 2 ? value.stored(as: precision.storage(forStored: value.storageEncoding)) : value
+            return shape.count == 2 ? value.stored(as: precision.storage(forStored: value.storageEncoding, shape: shape)) : value
         }
         for (name, variable) in copy.namedParameters { variable.requiresGrad = values[name]?.requiresGrad ?? false }
         copy.adapters = adapters

@@ -49,10 +49,13 @@ func gemm(
     case .bfloat16:
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b.base, ldb: ldb,
              c: c, ldc: ldc, accumulate: accumulate, threads: threads, element: BFloat16Elements.self)
+    case .q8_0, .q4_0, .q4_1:
+        quantizedGemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                      c: c, ldc: ldc, accumulate: accumulate, threads: threads)
     }
 }
 
-private func gemm<E: GemmElement>(
+func gemm<E: GemmElement>(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
     b: UnsafeRawPointer, ldb: Int,
@@ -153,18 +156,22 @@ private func gemvParts<E: GemmElement>(
     runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
         let start = part * chunk, size = min(chunk, length - start)
         let out = vector.c + start * outStride
-        if dot && E.self != Float32Elements.self && outStride == 1 {
+        if dot, k % 32 == 0, ldr % 32 == 0, let blocks = E.self as? any QuantizedGemmElement.Type {
+            // Quantized rows of whole blocks: the block-wise kernel (GemmQuantizedSkinny.swift).
+            blocks.dotBlockRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
+                                count: size, out: out, outStride: outStride, accumulate: accumulate)
+        } else if dot && E.self != Float32Elements.self && !(E.self is any QuantizedGemmElement.Type) && outStride == 1 {
             // A 16-bit matrix (decoding's weights): the row kernel widens it four rows at a
             // time into Float32 in L1 and takes the same sums (bit for bit), where the
             // widening inlined into gemvDotRows compiled to an out-of-line call per 8 elements.
             gemmRowsChunk(m: 1, rows: start..<(start + size), k: k, a: vector.a, lda: k, w: vector.b,
                           ldw: ldr, c: vector.c, ldc: 0, accumulate: accumulate, element: E.self)
         } else if dot {
-            gemvDotRows(x: vector.a, k: k, rows: vector.b + start * ldr * E.width, ldr: ldr,
+            gemvDotRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
                         count: size, out: out, outStride: outStride, accumulate: accumulate,
                         element: E.self)
         } else {
-            gemvCombineRows(x: vector.a, k: k, rows: vector.b + start * E.width, ldr: ldr,
+            gemvCombineRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start), ldr: ldr,
                             width: size, out: out, outStride: outStride, accumulate: accumulate,
                             element: E.self)
         }

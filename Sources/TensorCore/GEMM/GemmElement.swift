@@ -12,6 +12,13 @@ protocol GemmElement: Sendable {
     static func load(_ base: UnsafeRawPointer, _ index: Int) -> Float
     /// Elements `index ..< index + 16` of the array starting at `base` (any alignment), widened.
     static func load16(_ base: UnsafeRawPointer, _ index: Int) -> SIMD16<Float>
+    /// Bytes from an array's start to its element `elements` (for a block format: a whole
+    /// number of blocks).
+    static func byteOffset(_ elements: Int) -> Int
+}
+
+extension GemmElement {
+    @inline(__always) static func byteOffset(_ elements: Int) -> Int { elements * width }
 }
 
 enum Float32Elements: GemmElement {
@@ -72,6 +79,6 @@ struct GemmMatrix: @unchecked Sendable {
 
     /// The same matrix starting `elements` elements further on.
     func advanced(by elements: Int) -> GemmMatrix {
-        GemmMatrix(base: base + elements * encoding.byteWidth, encoding: encoding)
+        GemmMatrix(base: base + encoding.byteCount(elements: elements), encoding: encoding)
     }
 }

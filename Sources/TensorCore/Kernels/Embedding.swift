@@ -7,6 +7,17 @@ public func embedding(_ table: Tensor, ids: [Int], idsShape: [Int]? = nil) -> Te
     let shape = idsShape ?? [ids.count]
     precondition(Tensor.elementCount(shape) == ids.count, "embedding: \(ids.count) ids for shape \(shape)")
     for id in ids { precondition(id >= 0 && id < vocab, "embedding: id \(id) outside vocabulary of \(vocab)") }
+    if table.storageEncoding.isBlockQuantized {
+        // A quantized table: dequantize only the rows asked for.
+        return table.withUnsafeStoredElements { blocks in
+            Tensor(shape: shape + [d]) { out in
+                for (row, id) in ids.enumerated() {
+                    dequantizeBlocks(blocks + table.storageEncoding.byteCount(elements: id * d),
+                                     encoding: table.storageEncoding, count: d, into: out.baseAddress! + row * d)
+                }
+            }
+        }
+    }
     if table.storageEncoding != .float32 {
         // A 16-bit table: widen only the rows asked for (never the whole table).
         return table.withUnsafeHalfWords { words in

@@ -9,6 +9,7 @@ public enum NonFiniteScan {
         case .float32: return scan(bytes, as: UInt32.self, exponent: 0x7F80_0000)
         case .float16: return scan(bytes, as: UInt16.self, exponent: 0x7C00)
         case .bfloat16: return scan(bytes, as: UInt16.self, exponent: 0x7F80)
+        case .q8_0, .q4_0, .q4_1: return firstNonFiniteBlock(bytes, encoding: encoding)
         }
     }
 

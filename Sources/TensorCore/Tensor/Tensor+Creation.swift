@@ -28,6 +28,7 @@ extension Tensor {
         case .float32: storage.pointer[index]
         case .float16: HalfPrecision.float(fromF16: storage.halfWords[index])
         case .bfloat16: HalfPrecision.float(fromBF16: storage.halfWords[index])
+        case .q8_0, .q4_0, .q4_1: dequantizedElement(storage.raw, encoding: storage.encoding, index: index)
         }
     }
 

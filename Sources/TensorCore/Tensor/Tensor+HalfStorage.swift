@@ -14,10 +14,12 @@ extension Tensor {
     public var storageEncoding: ScalarEncoding { storage.encoding }
 
     /// This tensor held as `encoding`: `self` when it already is; otherwise a copy, narrowed
-    /// with round-to-nearest-even (F16 overflow gives inf) or widened exactly.
+    /// with round-to-nearest-even (F16 overflow gives inf), widened exactly, or quantized
+    /// as ggml does (a block format needs `canBeStored(as:)`).
     public func stored(as encoding: ScalarEncoding) -> Tensor {
         if encoding == storage.encoding { return self }
         if encoding == .float32 { return withUnsafeBufferPointer { Tensor($0, shape: shape) } }
+        if encoding.isBlockQuantized { return quantized(as: encoding) }
         let n = count
         let fresh = TensorStorage(uninitializedCount: n, encoding: encoding)
         withUnsafeBufferPointer { values in
@@ -49,13 +51,17 @@ extension Tensor {
 
     /// The 16-bit words of a tensor stored as F16 or BF16 (valid during `body`).
     func withUnsafeHalfWords<R>(_ body: (UnsafePointer<UInt16>) throws -> R) rethrows -> R {
-        precondition(storage.encoding != .float32, "withUnsafeHalfWords: tensor is Float32")
+        precondition(storage.encoding == .float16 || storage.encoding == .bfloat16, "withUnsafeHalfWords: tensor is not 16-bit")
         return try body(storage.halfWords + offset)
     }
 
     /// A raw view of the stored elements for kernels that dispatch on `storageEncoding`.
     func withUnsafeStoredElements<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
         if storage.encoding == .float32 { return try body(UnsafeRawPointer(storage.pointer + offset)) }
+        if storage.encoding.isBlockQuantized {
+            precondition(offset % storage.encoding.blockSize == 0, "withUnsafeStoredElements: view splits a quantized block")
+            return try body(UnsafeRawPointer(storage.raw + storage.encoding.byteCount(elements: offset)))
+        }
         return try body(UnsafeRawPointer(storage.halfWords + offset))
     }
 }

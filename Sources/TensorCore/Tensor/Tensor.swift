@@ -85,7 +85,7 @@ public struct Tensor: Sendable {
         let n = count
         let widened = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(n, 1))
         defer { widened.deallocate() }
-        widenHalfWords(storage.halfWords + offset, encoding: storage.encoding, count: n, into: widened)
+        storage.widen(from: offset, count: n, into: widened)
         return try body(UnsafeBufferPointer(start: widened, count: n))
     }
 
@@ -103,11 +103,7 @@ public struct Tensor: Sendable {
         if storage.encoding == .float32 && isKnownUniquelyReferenced(&storage) { return }
         let n = count
         let fresh = TensorStorage(uninitializedCount: n)
-        if storage.encoding == .float32 {
-            fresh.pointer.initialize(from: storage.pointer + offset, count: n)
-        } else {
-            widenHalfWords(storage.halfWords + offset, encoding: storage.encoding, count: n, into: fresh.pointer)
-        }
+        storage.widen(from: offset, count: n, into: fresh.pointer)
         storage = fresh
         offset = 0
     }

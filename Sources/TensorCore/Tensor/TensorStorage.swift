@@ -1,5 +1,6 @@
 /// The heap buffer behind a `Tensor`: one contiguous allocation of Float32, or of 16-bit
-/// words (F16 or BF16) for weights kept narrow in memory.
+/// words (F16 or BF16) or ggml quantized blocks (BlockQuantization.swift) for weights kept
+/// narrow in memory.
 ///
 /// A class so that copying a `Tensor` copies a reference, never the data; `Tensor` keeps it
 /// copy-on-write by checking `isKnownUniquelyReferenced` before every mutation.
@@ -27,9 +28,11 @@ public final class TensorStorage: @unchecked Sendable {
         self.encoding = encoding
         // 64-byte alignment keeps SIMD16 loads on cache-line boundaries.
         raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * encoding.byteWidth, alignment: 64)
+            byteCount: max(encoding.byteCount(elements: max(count, 1)), 4), alignment: 64)
         if encoding == .float32 {
             raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        } else if encoding.isBlockQuantized {
+            raw.bindMemory(to: UInt8.self, capacity: encoding.byteCount(elements: max(count, 1)))
         } else {
             raw.bindMemory(to: UInt16.self, capacity: max(count, 1))
         }

@@ -21,7 +21,7 @@ struct ModelOptions: ParsableArguments {
     var adapter: String?
 
     @Option(name: .customLong("weights"),
-            help: "How the model's matrices are held in memory: f32 (widened), f16, bf16, or stored (as the checkpoint has them). 16-bit decodes faster.")
+            help: "How the model's matrices are held in memory: f32 (widened), f16, bf16, q8_0 (ggml's 8-bit blocks, quantized on load), or stored (as the checkpoint has them: a GGUF's Q8_0/Q4_0/Q4_1 blocks stay quantized). Narrower decodes faster.")
     var weightPrecision: WeightPrecision = .float32
 
     func open() throws -> ModelDirectory {
