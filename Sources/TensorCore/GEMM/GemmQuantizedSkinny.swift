@@ -111,7 +111,7 @@ func gemvDotBlocks<Q: QuantizedGemmElement>(
             var m0: Float = 0, m1: Float = 0, m2: Float = 0, m3: Float = 0
             for b in 0..<blocks {
                 let xl = load16(x + 32 * b), xh = load16(x + 32 * b + 16), offset = b * size
-                func accumulate(_ s: inout SIMD16<Float>, _ m: inout Float, _ block: UnsafeRawPointer) {
+                @inline(__always) func accumulate(_ s: inout SIMD16<Float>, _ m: inout Float, _ block: UnsafeRawPointer) {
                     let (low, high) = Q.quants(block)
                     var t = low * xl
                     multiplyAdd(&t, high, xh)

@@ -18,6 +18,17 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, blockedRows
     precondition(x.shape.last == k, "linear: x \(x.shape) does not end in \(k)")
     let m = k == 0 ? 0 : x.count / k
     precondition(blockedRows >= 0 && blockedRows <= m, "linear: \(blockedRows) blocked rows of \(m)")
+    if weight.storageEncoding.isBlockQuantized {
+        // Block-quantized weights: the blocked rows in one product, then each other row alone
+        // through the matrix-vector kernel (its result is that row's alone, as above).
+        let rows = x.reshaped([m, k])
+        var parts: [Tensor] = []
+        if blockedRows > 0 { parts.append(TensorCore.linear(rows.gatheringRows(Array(0..<blockedRows)), weight: weight)) }
+        for row in blockedRows..<m { parts.append(TensorCore.linear(rows.gatheringRows([row]), weight: weight)) }
+        let stacked = parts.isEmpty ? Tensor(shape: [0, n]) { _ in } : Tensor.concatenatingRows(parts)
+        let y = stacked.reshaped(Array(x.shape.dropLast()) + [n])
+        return bias.map { y + $0 } ?? y
+    }
     let y = x.withUnsafeBufferPointer { xs in
         weight.withUnsafeStoredElements { ws in
             Tensor(shape: Array(x.shape.dropLast()) + [n]) { out in
@@ -33,6 +44,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, blockedRows
                 case .bfloat16:
                     splitLinear(m: m, n: n, k: k, a: a, w: ws, c: c, blockedRows: blockedRows,
                                 threads: threads, element: BFloat16Elements.self)
+                case .q8_0, .q4_0, .q4_1:
+                    preconditionFailure("linear(blockedRows:): block-quantized weights take the row-by-row path above")
                 }
             }
         }
@@ -88,6 +101,24 @@ extension Tensor {
                         let update = from[j] * scale
                         to[j] = to[j] + update
                     }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// `[r_i, D]` tensors stacked into `[sum r_i, D]`: a copy.
+    static func concatenatingRows(_ parts: [Tensor]) -> Tensor {
+        let width = parts[0].shape.last ?? 0
+        let rows = parts.reduce(0) { $0 + $1.count / Swift.max(width, 1) }
+        return Tensor(shape: [rows, width]) { out in
+            var offset = 0
+            for part in parts {
+                part.withUnsafeBufferPointer { src in
+                    guard let base = src.baseAddress, let dst = out.baseAddress else { return }
+                    (dst + offset).update(from: base, count: src.count)
+                    offset += src.count
                 }
             }
         }
