@@ -148,11 +148,17 @@ public final class SessionBackend: WorkbenchBackend {
     func storedEvalRows() throws -> [EvalRow] {
         let providers = max(1, session.manifest.effectiveProviderCount)
         let rounds = max(session.manifest.iterations, iteration)
-        return try LoopSummary.rows(store: store, iterations: rounds).compactMap { row in
-            guard row.direct != nil || !row.providers.isEmpty || row.selected != nil else { return nil }
-            return EvalRow(iteration: row.iteration, direct: row.direct?.fraction,
-                           providers: (1...providers).map { row.providers[$0]?.fraction },
-                           selected: row.selected?.fraction, oracle: row.oracle?.fraction)
+        // Only the evaluation rows (LoopSummary.rows would also read every round's labels).
+        return try (0...rounds).compactMap { round -> EvalRow? in
+            let records = try store.evaluation(iteration: round + 1)
+            guard !records.isEmpty else { return nil }
+            func fraction(_ method: EvaluationRecord.Method, provider: Int? = nil) -> Double? {
+                records.first { $0.method == method && (provider == nil || $0.provider == provider) }
+                    .map { $0.total == 0 ? 0 : Double($0.correct) / Double($0.total) }  // as LoopRow.Accuracy
+            }
+            return EvalRow(iteration: round, direct: fraction(.direct),
+                           providers: (1...providers).map { fraction(.provider, provider: $0) },
+                           selected: fraction(.selected), oracle: fraction(.oracle))
         }
     }
 
