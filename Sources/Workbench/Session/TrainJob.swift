@@ -57,7 +57,21 @@ struct TrainJob {
         guard session.hasMIFTModel else {
             return .failed(UnavailableJobRunner.reason(.train, session: session))
         }
-        if !resuming { report(.started(.train, total: stepsPerProvider * plan.providers.count)) }
+        if !resuming {
+            // A second t after a round's training lands here, in the next round: say what comes first.
+            do {
+                // (Validation and test rationales, e's, are never trained on.)
+                let withRationales = try session.store.promptIDsWithGenerations(iteration: plan.iteration)
+                let train = try session.store.prompts(split: .train).compactMap(\.id)
+                if !train.contains(where: withRationales.contains) {
+                    return .failed("round \(plan.iteration) has no rationales yet: g writes them with round "
+                                   + "\(plan.iteration - 1)'s adapters, s scores them, then t trains on their pairs")
+                }
+            } catch {
+                return .failed("\(error)")
+            }
+            report(.started(.train, total: stepsPerProvider * plan.providers.count))
+        }
         while let provider = plan.providers.first {
             switch request() {
             case .pause?: return .paused(plan)
@@ -69,7 +83,7 @@ struct TrainJob {
             do {
                 let previous = ProviderAdapters.directory(session.location, iteration: plan.iteration - 1, provider: provider)
                 if !FileManager.default.fileExists(atPath: previous.appendingPathComponent("adapter_config.json").path) {
-                    report(.log("provider \(provider): no adapter from iteration \(plan.iteration - 1); "
+                    report(.log("provider \(provider): no adapter from round \(plan.iteration - 1); "
                                 + "the run starts from a fresh LoRA adapter (B = 0) unless it resumes"))
                 }
                 let options = TrainStage.Options(iteration: plan.iteration, provider: provider, maxSteps: plan.steps,
@@ -81,7 +95,7 @@ struct TrainJob {
             plan.stepsDone = watcher.stepsDone
             switch result {
             case .noPairs:
-                report(.log("provider \(provider): no preference pairs in iteration \(plan.iteration)"))
+                report(.log("provider \(provider): no preference pairs in round \(plan.iteration)"))
                 plan.withoutPairs.append(provider)
             case .trained(.finished(_, let steps), let pairs, let adapter):
                 plan.trainedProviders += 1
@@ -97,7 +111,7 @@ struct TrainJob {
             plan.providers.removeFirst()
         }
         guard plan.trainedProviders > 0 else {
-            return .failed("no preference pairs to train on in iteration \(plan.iteration) yet: label prompts "
+            return .failed("no preference pairs to train on in round \(plan.iteration) yet: label prompts "
                            + "(a digit chooses, r and a digit rejects) or score them for auto labels")
         }
         // The loop's no-pairs policy: such a provider keeps its adapter as this round's.
@@ -105,8 +119,8 @@ struct TrainJob {
             do {
                 let options = TrainStage.Options(iteration: plan.iteration, provider: provider, freshAdapterWhenMissing: true)
                 try TrainStage.keepAdapterUnchanged(session: session, options: options)
-                report(.log("provider \(provider): adapter of iteration \(plan.iteration - 1) kept unchanged as "
-                            + "iteration \(plan.iteration)'s"))
+                report(.log("provider \(provider): adapter of round \(plan.iteration - 1) kept unchanged as "
+                            + "round \(plan.iteration)'s"))
             } catch {
                 return .failed("provider \(provider): \(error)")
             }
