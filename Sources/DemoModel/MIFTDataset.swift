@@ -67,7 +67,7 @@ public struct MIFTDataset: Sendable {
     static func sequence(_ example: DemoExample, mode: PromptTemplates.Mode, templates: PromptTemplates,
                          tokenizer: Tokenizer, eosID: Int) -> MIFTSequence {
         let (prompt, completion) = texts(example, mode: mode, templates: templates)
-        let bos = tokenizer.addsBOS ? tokenizer.bosTokenID.map { [$0] } ?? [] : []
-        return MIFTSequence(prompt: bos + tokenizer.encode(prompt), target: tokenizer.encode(completion) + [eosID])
+        return MIFTSequence(prompt: tokenizer.prependingBOS(tokenizer.encode(prompt)),
+                            target: tokenizer.encode(completion) + [eosID])
     }
 }

@@ -34,6 +34,11 @@ import TensorCore
         let model = TinyModel.model()
         let ids = try model.completionTokenIDs(prompt: "ab", completion: "in", tokenizer: fixture.tokenizer())
         #expect(ids.prompt == [bos, 256] && ids.completion == [fixture.id("in"), TinyModel.eosID])
+        // A prompt that writes the BOS itself (Llama 3's chat template does) gets no second one.
+        let chat = try model.completionTokenIDs(prompt: "<s>ab", completion: "in", tokenizer: fixture.tokenizer())
+        #expect(chat.prompt == [bos, 256])
+        #expect(try fixture.tokenizer().prependingBOS([bos, 7, bos]) == [bos, 7, bos])
+        #expect(try TinyModel.tokenizerFixture.tokenizer().prependingBOS([7]) == [7], "no BOS to add")
     }
 
     @Test func modelWithoutEOSCannotScore() throws {

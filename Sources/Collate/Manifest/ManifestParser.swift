@@ -186,6 +186,7 @@ enum ManifestParser {
             case .answerWithRationale: templates.answerWithRationale = text
             }
         }
+        templates.chat = try table.bool("chat", default: templates.chat)
         try table.finish()
         return templates
     }

@@ -39,6 +39,7 @@ extension SessionManifest {
             "answer = \(quoted(d.templates.answer))                        # I -> A",
             "rationale = \(quoted(d.templates.rationale))                  # I -> R",
             "answer_with_rationale = \(quoted(d.templates.answerWithRationale))  # [I;R] -> A",
+            "chat = \(d.templates.chat)                   # true: each one a user turn in the model's chat format (ChatML, Llama 3)",
             "", "[decoding]",
             "# Training rationales sampled: greedy, S providers that start from one model write the",
             "# same text, every pair ties and the filter keeps none. Validation and test greedy, so",

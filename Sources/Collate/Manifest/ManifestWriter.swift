@@ -24,6 +24,7 @@ extension SessionManifest {
         if let limit = providerStageLimit { lines.append("max_examples = \(limit)") }
         lines += ["", "[templates]", "answer = \(q(templates.answer))", "rationale = \(q(templates.rationale))",
                   "answer_with_rationale = \(q(templates.answerWithRationale))"]
+        lines.append("chat = \(templates.chat)")
         lines += ["", "[decoding]", "strategy = \(q(decoding.strategy.rawValue))"]
         if let evalStrategy = decoding.evalStrategy { lines.append("eval_strategy = \(q(evalStrategy.rawValue))") }
         lines += ["temperature = \(decoding.temperature)",

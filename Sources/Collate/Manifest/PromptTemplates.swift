@@ -1,3 +1,5 @@
+import LLM
+
 /// The prompt templates of the three modes (COLLATE.md section 1). Placeholders are
 /// `{instruction}` and `{rationale}`; any other `{name}` is an error when the manifest is read,
 /// so a typo cannot silently reach a prompt. Defaults are ours: plain labelled lines ending in
@@ -9,6 +11,11 @@ public struct PromptTemplates: Sendable, Equatable {
     public var rationale = "Question: {instruction}\nReasoning:\n"
     /// [I;R] -> A.
     public var answerWithRationale = "Question: {instruction}\nReasoning:\n{rationale}\nAnswer:\n"
+    /// [templates] chat: each rendered template becomes one user turn in the model's chat
+    /// format, followed by the assistant's opening; the completion is the assistant's text.
+    public var chat = false
+    /// The model's chat format, read when the session opens (`chat` set); nil otherwise.
+    public var chatFormat: ChatTemplate?
 
     public init() {}
 
@@ -31,9 +38,16 @@ public struct PromptTemplates: Sendable, Equatable {
         }
     }
 
-    /// The prompt of `mode` for one example. Substitution is one pass over the template, so a
-    /// `{rationale}` written inside an instruction is left as text.
+    /// The prompt of `mode` for one example: the template filled in, as one user turn of the
+    /// model's chat format when `chatFormat` is set.
     public func render(_ mode: Mode, instruction: String, rationale: String = "") -> String {
+        let text = fill(mode, instruction: instruction, rationale: rationale)
+        return chatFormat.map { $0.prompt(user: text) } ?? text
+    }
+
+    /// The template of `mode` filled in. Substitution is one pass over the template, so a
+    /// `{rationale}` written inside an instruction is left as text.
+    func fill(_ mode: Mode, instruction: String, rationale: String) -> String {
         var output = ""
         var rest = Substring(template(for: mode))
         while let open = rest.firstIndex(of: "{") {

@@ -11,7 +11,10 @@ public struct Session: Sendable {
         guard FileManager.default.fileExists(atPath: location.manifest.path) else {
             throw SessionError.notFound(path: location.manifest.path)
         }
-        let manifest = try SessionManifest.load(from: location.manifest)
+        var manifest = try SessionManifest.load(from: location.manifest)
+        if manifest.templates.chat {
+            manifest.templates.chatFormat = try chatFormat(of: manifest, at: location)
+        }
         return Session(location: location, manifest: manifest, store: try SessionStore(url: location.store))
     }
 

@@ -53,6 +53,8 @@ public enum SessionError: Error, Equatable, CustomStringConvertible {
     case invalidName(String)
     case notFound(path: String)
     case io(path: String, reason: String)
+    /// `[templates] chat = true` and the model's chat format cannot be had.
+    case chatFormat(manifest: String, reason: String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,8 @@ public enum SessionError: Error, Equatable, CustomStringConvertible {
             "no session at \(path) (create it with `collate init`)"
         case .io(let path, let reason):
             "\(path): \(reason)"
+        case .chatFormat(let manifest, let reason):
+            "\(manifest): [templates] chat = true, but \(reason)"
         }
     }
 }

@@ -121,8 +121,7 @@ extension LlamaModel {
     /// `[bos]? + encode(prompt)`: the prompt side of the FORMATS.md token rule, checked to leave
     /// room for at least one new token.
     func promptTokenIDs(_ prompt: String, tokenizer: Tokenizer, promptID: Int64) throws -> [Int] {
-        let bos = tokenizer.addsBOS ? tokenizer.bosTokenID.map { [$0] } ?? [] : []
-        let ids = bos + tokenizer.encode(prompt)
+        let ids = tokenizer.prependingBOS(tokenizer.encode(prompt))
         guard !ids.isEmpty, ids.count < contextLength else {
             throw StageError.promptTooLong(promptID: promptID, tokens: ids.count, context: contextLength)
         }

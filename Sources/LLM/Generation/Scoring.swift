@@ -35,8 +35,7 @@ extension LlamaModel {
     public func completionTokenIDs(prompt: String, completion: String,
                                    tokenizer: Tokenizer) throws(ScoringError) -> (prompt: [Int], completion: [Int]) {
         guard let eos = config.eosTokenIDs.first else { throw .noEOSToken(configFile: "config.json") }
-        let bos = tokenizer.addsBOS ? tokenizer.bosTokenID.map { [$0] } ?? [] : []
-        return (bos + tokenizer.encode(prompt), tokenizer.encode(completion) + [eos])
+        return (tokenizer.prependingBOS(tokenizer.encode(prompt)), tokenizer.encode(completion) + [eos])
     }
 
     /// Per-token log-probs of whole sequences, batched (right-padded, masked): entry t-1 of

@@ -56,6 +56,13 @@ public final class Tokenizer: Sendable {
     /// The BOS id the post-processor adds, if any.
     public var bosTokenID: Int? { postProcessor.prefixTokenIDs.first }
 
+    /// `ids` with the BOS first when this tokenizer adds one, unless they start with it already
+    /// (a chat prompt whose template writes it, as Llama 3's does).
+    public func prependingBOS(_ ids: [Int]) -> [Int] {
+        guard addsBOS, let bos = bosTokenID, ids.first != bos else { return ids }
+        return [bos] + ids
+    }
+
     /// One past the largest id of the vocabulary or the added tokens.
     public let vocabularySize: Int
 
