@@ -39,9 +39,12 @@ struct StatusCommand: ParsableCommand {
 
     /// Where the loop stands: M_IFT, each training run, the adapters of each round, the table.
     static func loopLines(_ session: Session) throws -> [String] {
-        let mift = session.manifest.miftSkipped ? "the manifest's model ([mift] skip)"
-            : session.miftWritten ? "written" : "not written yet (collate mift)"
-        var lines = ["M_IFT: \(session.miftDirectory.path): \(mift)"]
+        // Before MIFT the stages run on the base model: say so, rather than name it as M_IFT.
+        let mift = session.manifest.miftSkipped ? "\(session.miftDirectory.path): the manifest's model ([mift] skip)"
+            : session.miftWritten ? "\(session.miftDirectory.path): written"
+            : "not written yet (collate mift writes \(session.location.mift.path)); until then the stages use the "
+                + "manifest's model, \(session.miftDirectory.path)"
+        var lines = ["M_IFT: \(mift)"]
         for run in try session.store.runs() {
             guard let id = run.id else { continue }
             let stage = run.kind == MIFTLoRATrainer.runKind ? "mift"
