@@ -20,8 +20,9 @@ final class JobInbox: Sendable {
 /// The runner: owns the terminal and the backend, feeds events through the keymap into
 /// `Workbench.update`, carries out the effects, and presents each new frame (the terminal
 /// draws only the diff). The UI thread blocks in `nextEvent` between events, so an idle
-/// workbench sleeps in the kernel, waking once per `pollInterval` for a few indexed lookups (has anyone
-/// written a label, a rationale, a score or an eval?); jobs wake it through the terminal's waker.
+/// workbench sleeps in the kernel, waking once per `pollInterval` for a few indexed lookups
+/// (has anyone written a label, a rationale, a score or an eval?); jobs wake it through the
+/// terminal's waker.
 public final class WorkbenchApp {
     public private(set) var state: WorkbenchState
     let backend: any WorkbenchBackend
