@@ -50,6 +50,19 @@ import TUIKit
         }
     }
 
+    /// Binary formats: a mutation as above, then, one time in two, a little-endian word of an
+    /// extreme value written over bytes at a random place (lengths, counts, offsets, types).
+    static func mutateBinary(_ input: [UInt8], _ mutator: inout Mutator) -> [UInt8] {
+        var bytes = mutator.mutate(input)
+        guard mutator.below(2) == 0, bytes.count >= 8 else { return bytes }
+        let words: [UInt64] = [0, 1, 0xFF, 0xFFFF_FFFF, 1 << 31, 1 << 32, 1 << 62, UInt64.max, 0x7FFF_FFFF_FFFF_FFFF]
+        let word = words[mutator.below(words.count)]
+        let width = [1, 2, 4, 8][mutator.below(4)]
+        let at = mutator.below(bytes.count - width + 1)
+        for index in 0..<width { bytes[at + index] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index))) }
+        return bytes
+    }
+
     static func seed(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: corpus.appendingPathComponent(name))) }
 
     /// Runs `parse` on the seed and `count` mutants; returns (inputs, parsed) for the report.
@@ -65,6 +78,25 @@ import TUIKit
         }
         print("fuzz \(name): \(count) mutants, \(parsed) parsed, the rest refused with an error, 0 crashes")
         return (count, parsed)
+    }
+
+    /// Runs `open` on the seed and `count` binary mutants, each written to a file first (the
+    /// GGUF reader maps a file); returns (inputs, opened).
+    @discardableResult
+    static func fuzzFile(_ name: String, count: Int, seed: UInt64, _ open: (URL) throws -> Void) throws -> (Int, Int) {
+        let original = try Self.seed(name)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-\(UUID())-\(name)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(original).write(to: url)
+        try open(url)  // the seed itself must open: the corpus is valid
+        var mutator = Mutator(state: seed)
+        var opened = 0
+        for _ in 0..<count {
+            try Data(mutateBinary(original, &mutator)).write(to: url)
+            if (try? open(url)) != nil { opened += 1 }
+        }
+        print("fuzz \(name): \(count) mutants, \(opened) opened, the rest refused with an error, 0 crashes")
+        return (count, opened)
     }
 
     static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
@@ -89,6 +121,27 @@ import TUIKit
 
     @Test func themeFile() throws {
         try Self.fuzz("dark.theme", count: 3000, seed: 7) { _ = try Theme.parse(Self.text($0), name: "dark", file: "dark.theme") }
+    }
+
+    /// A GGUF model as `collate model info` and the stages open one: the header, every tensor
+    /// dequantized, the config and tokenizer from the metadata, the model built and a text
+    /// encoded. A mutant opens or is refused with the reader's error.
+    @Test func ggufModel() throws {
+        try Self.fuzzFile("tiny-llama.gguf", count: 1500, seed: 9) { url in
+            let file = try GGUFFile(url: url)
+            for name in file.tensorNames where try file.info(name).type.isDequantizable { _ = try file.floats(name) }
+            let model = try ModelDirectory(url: url)
+            _ = try LlamaModel(directory: model)
+            _ = model.tokenizer.encode("the ab 12")
+        }
+    }
+
+    /// GGUF metadata of every value type and tensors of every type we dequantize.
+    @Test func ggufEveryType() throws {
+        try Self.fuzzFile("every-type.gguf", count: 1500, seed: 10) { url in
+            let file = try GGUFFile(url: url)
+            for name in file.tensorNames where try file.info(name).type.isDequantizable { _ = try file.floats(name) }
+        }
     }
 
     /// Task lines: every mutant is one line of a file read once (the reader's per-line path).

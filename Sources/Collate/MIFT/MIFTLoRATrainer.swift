@@ -65,7 +65,11 @@ public final class MIFTLoRATrainer {
     public func run(onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) throws -> TrainingOutcome {
         guard !sequences.isEmpty else { throw TrainingError.noPairs }
         let totalSteps = configuration.totalSteps(exampleCount: sequences.count)
-        let config = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        // Sorted keys, as the DPO runs store theirs: the encoder's key order otherwise changes
+        // from one process to the next, so a resumed or repeated run stored other bytes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let config = String(decoding: try encoder.encode(configuration), as: UTF8.self)
         var run: RunRecord
         if let latest = try store.latestRun(kind: Self.runKind, iteration: 0, provider: 0), let id = latest.id {
             if latest.status != .finished { try store.reopenRun(id: id, config: config) }

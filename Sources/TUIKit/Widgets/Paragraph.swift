@@ -26,6 +26,13 @@ public struct Paragraph: Widget, Sendable {
         return lines.map { line in line.spans.flatMap { span in span.text.map { StyledGrapheme($0, style: span.style) } } }
     }
 
+    /// The first `limit` display lines and whether they are all.
+    func visibleLines(width: Int, limit: Int) -> (lines: [[StyledGrapheme]], complete: Bool) {
+        if wrap { return WordWrap.wrapPrefix(lines, width: width, limit: limit) }
+        let shown = lines.prefix(limit).map { line in line.spans.flatMap { span in span.text.map { StyledGrapheme($0, style: span.style) } } }
+        return (shown, lines.count <= limit)
+    }
+
     /// How many display lines the text takes at this width (for scroll bars and limits).
     public func lineCount(width: Int) -> Int { displayLines(width: width).count }
 
@@ -35,8 +42,10 @@ public struct Paragraph: Widget, Sendable {
     public func render(in area: Rect, buffer: inout Buffer) {
         guard !area.isEmpty else { return }
         buffer.fill(area, with: Cell(" ", style: style))
-        let display = displayLines(width: area.width)
-        let first = min(max(0, scroll), max(0, display.count - area.height))
+        // Only the lines up to the bottom of the area are wrapped (a text of megabytes costs
+        // what its visible part costs); the scroll is clamped as if all were, once all are.
+        let (display, complete) = visibleLines(width: area.width, limit: max(0, scroll) + area.height)
+        let first = complete ? min(max(0, scroll), max(0, display.count - area.height)) : max(0, scroll)
         for (row, line) in display.dropFirst(first).prefix(area.height).enumerated() {
             var x = area.x
             for item in line {

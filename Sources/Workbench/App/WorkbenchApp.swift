@@ -20,8 +20,9 @@ final class JobInbox: Sendable {
 /// The runner: owns the terminal and the backend, feeds events through the keymap into
 /// `Workbench.update`, carries out the effects, and presents each new frame (the terminal
 /// draws only the diff). The UI thread blocks in `nextEvent` between events, so an idle
-/// workbench sleeps in the kernel, waking once per `pollInterval` for one query (has anyone
-/// written a label?); jobs wake it through the terminal's waker.
+/// workbench sleeps in the kernel, waking once per `pollInterval` for a few indexed lookups
+/// (has anyone written a label, a rationale, a score or an eval?); jobs wake it through the
+/// terminal's waker.
 public final class WorkbenchApp {
     public private(set) var state: WorkbenchState
     let backend: any WorkbenchBackend
@@ -29,7 +30,7 @@ public final class WorkbenchApp {
     let themes: ThemeLibrary
     let clock: () -> Date
     let inbox = JobInbox()
-    /// How often an idle workbench asks the store whether another writer changed labels.
+    /// How often an idle workbench asks the store whether another writer stored something.
     let pollInterval: Duration
 
     /// Loads the session and applies the theme. `notices` (a bad keys file, a broken theme)
@@ -56,7 +57,7 @@ public final class WorkbenchApp {
     }
 
     /// Runs until quit (or, with a scripted terminal, until its events run out). Every
-    /// `pollInterval` of idleness the store is asked for other writers' labels.
+    /// `pollInterval` of idleness the store is asked for other writers' rows.
     public func run() throws {
         try present()
         while !state.shouldQuit {
@@ -72,17 +73,25 @@ public final class WorkbenchApp {
         }
     }
 
-    /// Shows labels other writers wrote since the last look (one cheap query when there are
-    /// none). Returns whether the state changed.
+    /// Shows labels, rationales, scores and eval rows other writers stored since the last
+    /// look (a few cheap queries when there are none). Returns whether the state changed.
     @discardableResult
     public func pollStore() -> Bool {
+        var changed = false
         do {
-            guard let labels = try backend.labelsChangedElsewhere() else { return false }
-            dispatch(.labelsRefreshed(labels))
+            if let labels = try backend.labelsChangedElsewhere() {
+                dispatch(.labelsRefreshed(labels))
+                changed = true
+            }
+            if let rows = try backend.storedRowsChangedElsewhere() {
+                dispatch(.storedRowsRefreshed(rows))
+                changed = true
+            }
         } catch {
-            dispatch(.failed("cannot read the session's labels: \(error)"))
+            dispatch(.failed("cannot read the session's store: \(error)"))
+            return true
         }
-        return true
+        return changed
     }
 
     /// After a finished training: the next round once every provider has its adapter.

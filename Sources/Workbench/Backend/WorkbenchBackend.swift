@@ -52,6 +52,10 @@ public protocol WorkbenchBackend: AnyObject {
     /// Labels other writers wrote since the last load or refresh: every prompt's labels, or
     /// nil when nothing changed. Cheap when nothing changed (it is asked on every key).
     func labelsChangedElsewhere() throws -> [Int64: PromptLabels]?
+    /// Rationales, scores and eval rows other writers stored since the last load or refresh
+    /// (`collate generate`, `score` or `eval` from another terminal), or nil when nothing
+    /// changed. Cheap when nothing changed (it is asked on every key).
+    func storedRowsChangedElsewhere() throws -> StoredRowsRefresh?
     /// After a training job finished: when every provider now has its adapter for the round
     /// shown, moves to the next round (whose rationales those adapters write, and whose eval
     /// tests them) and returns its number; nil when the round stays.
@@ -75,6 +79,9 @@ extension WorkbenchBackend {
     /// A backend nobody else writes to never has changes from elsewhere.
     public func labelsChangedElsewhere() throws -> [Int64: PromptLabels]? { nil }
 
+    /// A backend nobody else writes to never has rows from elsewhere.
+    public func storedRowsChangedElsewhere() throws -> StoredRowsRefresh? { nil }
+
     /// A backend without adapters never moves on.
     public func advanceAfterTraining() throws -> Int? { nil }
 
@@ -93,6 +100,20 @@ public struct PromptLabels: Hashable, Sendable {
     public init(auto: PairLabel?, human: PairLabel?) {
         self.auto = auto
         self.human = human
+    }
+}
+
+/// What other writers stored since the workbench last looked: the prompts with a new
+/// rationale, score or prediction, each as the store holds it now, and the eval rows when an
+/// eval wrote any.
+public struct StoredRowsRefresh: Hashable, Sendable {
+    public var prompts: [PromptItem]
+    /// Every round's eval row; nil when no evaluation row was written.
+    public var evalRows: [EvalRow]?
+
+    public init(prompts: [PromptItem], evalRows: [EvalRow]?) {
+        self.prompts = prompts
+        self.evalRows = evalRows
     }
 }
 

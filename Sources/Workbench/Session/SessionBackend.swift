@@ -19,6 +19,8 @@ public final class SessionBackend: WorkbenchBackend {
     /// Per prompt: the latest human row this window has shown, and the one it wrote last.
     private var seenHumanRow: [Int64: Int64] = [:]
     private var ownHumanRow: [Int64: Int64] = [:]
+    /// The stage tables' rows this window has shown (rationales, scores, predictions, evals).
+    private var stageRows = StageRowWatermark.none
 
     /// `jobs` runs generate/score/train/eval; the default says what is missing instead.
     public init(session: Session, jobs: (any SessionJobRunner)? = nil) throws {
@@ -60,6 +62,8 @@ public final class SessionBackend: WorkbenchBackend {
     }
 
     public func loadSession() throws -> SessionSnapshot {
+        // Read first: a row stored while the rest is read is shown again by the next refresh.
+        stageRows = try store.stageRowWatermark()
         let records = try store.prompts()
         let generations = Dictionary(grouping: try store.generations(iteration: iteration), by: \.promptId)
         let scores = Dictionary(grouping: try store.scores(iteration: iteration), by: \.promptId)
@@ -184,6 +188,15 @@ public final class SessionBackend: WorkbenchBackend {
                                       human: labels.human[id].flatMap(PairLabel.init))
         }
         return result
+    }
+
+    public func storedRowsChangedElsewhere() throws -> StoredRowsRefresh? {
+        guard let changes = try store.stageRowChanges(iteration: iteration, since: stageRows) else { return nil }
+        stageRows = changes.watermark
+        let prompts = try changes.promptIDs.compactMap { try Self.promptItem(id: $0, iteration: iteration, store: store) }
+        let evalRows = changes.evaluations ? try storedEvalRows() : nil
+        guard !prompts.isEmpty || evalRows != nil else { return nil }
+        return StoredRowsRefresh(prompts: prompts, evalRows: evalRows)
     }
 
     private func remember(_ labels: LabelSnapshot) {

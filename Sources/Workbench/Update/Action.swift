@@ -28,6 +28,8 @@ public enum Action: Hashable, Sendable {
     /// Another writer (a second workbench, `collate label`, `collate pairs`) changed labels:
     /// every prompt's labels as the store holds them now.
     case labelsRefreshed([Int64: PromptLabels])
+    /// Rationales, scores and eval rows other writers stored (the poll's second question).
+    case storedRowsRefreshed(StoredRowsRefresh)
     /// A label write was refused because another writer's label stands where this window
     /// expected what it last saw or wrote; `current` is that label (nil: none in force).
     case labelConflict(promptID: Int64, current: PairLabel?, kind: LabelWriteKind)

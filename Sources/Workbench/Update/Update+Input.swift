@@ -1,3 +1,4 @@
+import Collate  // TaskExample.maxFieldBytes
 import Foundation  // Date
 import TUIKit
 
@@ -20,17 +21,27 @@ public enum Palette {
 }
 
 /// Search: the prompts whose instruction, gold answer, id or any rationale contain the text
-/// (case-insensitive), as indices into the session's prompts.
+/// (case-insensitive), as indices into the session's prompts. Each field is searched in its
+/// first `fieldLimit` bytes, what import lets a field hold: a store written before that bound
+/// may hold a field of megabytes, which is not lowercased whole on every key.
 public enum PromptSearch {
+    public static let fieldLimit = TaskExample.maxFieldBytes
+
     public static func matches(_ text: String, in prompts: [PromptItem]) -> [Int] {
         let needle = text.lowercased()
         guard !needle.isEmpty else { return [] }
         return prompts.indices.filter { index in
             let prompt = prompts[index]
-            return prompt.instruction.lowercased().contains(needle) || prompt.goldAnswer.lowercased().contains(needle)
+            return contains(prompt.instruction, needle) || contains(prompt.goldAnswer, needle)
                 || String(prompt.id) == needle
-                || prompt.answers.contains { $0.rationale.lowercased().contains(needle) }
+                || prompt.answers.contains { contains($0.rationale, needle) }
         }
+    }
+
+    /// Whether the field's first `fieldLimit` bytes, lowercased, contain `needle`.
+    static func contains(_ field: String, _ needle: String) -> Bool {
+        let bounded = field.utf8.count <= fieldLimit ? field : String(decoding: field.utf8.prefix(fieldLimit), as: UTF8.self)
+        return bounded.lowercased().contains(needle)
     }
 }
 

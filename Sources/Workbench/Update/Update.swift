@@ -71,6 +71,8 @@ public enum Workbench {
         case .labelsRefreshed(let labels):
             refreshLabels(labels, &state)
             return []
+        case .storedRowsRefreshed(let refresh):
+            return refreshStoredRows(refresh, &state)
         case .labelConflict(let promptID, let current, let kind):
             labelConflict(promptID: promptID, current: current, kind: kind, &state)
             return []

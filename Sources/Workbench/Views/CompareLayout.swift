@@ -9,6 +9,9 @@ struct CompareLayout {
     var instructionLines: [String]
     var columns: [Rect]
 
+    /// How many lines past the question's room are wrapped to say how many are cut.
+    static let countedLines = 100
+
     /// The rows between the title bar and the status line.
     static func body(_ size: Size) -> Rect { Rect(x: 0, y: 1, width: size.width, height: size.height - 2) }
 
@@ -26,10 +29,13 @@ struct CompareLayout {
         // The question grows to a third of the screen; past that its last line says how much
         // is cut and where it is whole (the inspector shows the prompt of every mode).
         let width = max(1, halves[1].width - 2)
-        let wrapped = WordWrap.wrap(prompt.instruction, width: width)
+        // Wrapped only so far: the lines shown and up to `countedLines` more to count (a
+        // question of megabytes from an old store costs what its first screen costs).
         let room = max(2, area.height / 3)
+        let (wrapped, complete) = WordWrap.wrapPrefix(prompt.instruction, width: width, limit: room + Self.countedLines)
         if wrapped.count > room {
-            let marker = " … +\(wrapped.count - room + 1) lines (Enter shows all)"
+            let marker = complete ? " … +\(wrapped.count - room + 1) lines (Enter shows all)"
+                : " … over \(Self.countedLines) more lines (Enter shows all)"
             instructionLines = Array(wrapped.prefix(room - 1)) + [String(marker.suffix(width))]
         } else {
             instructionLines = wrapped

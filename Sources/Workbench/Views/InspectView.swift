@@ -34,13 +34,17 @@ enum InspectView {
 
         let promptBlock = Block(title: "Rendered prompts (j/k scroll, h/l other columns)")
         buffer.render(promptBlock, in: bottom[1])
+        // Each hard line takes a display line at least: the hard lines up to the area's bottom
+        // are all the paragraph can show (a prompt of megabytes is not split whole each frame).
+        let promptArea = promptBlock.inner(bottom[1])
+        let needed = max(0, inspect.promptScroll) + promptArea.height + 1
         var lines: [Line] = []
         if inspect.renderedPrompts.isEmpty { lines.append(Line("(loading)", style: Style(.muted))) }
-        for rendered in inspect.renderedPrompts {
+        for rendered in inspect.renderedPrompts where lines.count < needed {
             lines.append(Line(rendered.mode, style: Style(.accent, .bold)))
-            lines += Line.hardLines(of: rendered.text, style: .normal)
+            lines += Line.firstHardLines(of: rendered.text, style: .normal, count: needed - lines.count)
         }
-        buffer.render(Paragraph(lines, scroll: inspect.promptScroll), in: promptBlock.inner(bottom[1]))
+        buffer.render(Paragraph(lines, scroll: inspect.promptScroll), in: promptArea)
     }
 
     /// Rationale, heat row, then tokens table beside the rendered prompts.
