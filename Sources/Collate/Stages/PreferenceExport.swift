@@ -49,6 +49,19 @@ public enum PreferenceExport {
     }
 
     public static func rows(session: Session, iteration: Int) throws -> [Int: [PreferenceRow]] {
+        try labelledRows(session: session, iteration: iteration).mapValues { $0.map(\.row) }
+    }
+
+    /// A provider's row with the id of the effective label it comes from (a DPO pair's key).
+    public struct LabelledRow: Sendable, Equatable {
+        public let labelID: Int64
+        public let row: PreferenceRow
+    }
+
+    /// `rows`, each with its label's id, read in one transaction; `providers` (nil: all)
+    /// limits whose rows and reference log-probs are gathered.
+    public static func labelledRows(session: Session, iteration: Int,
+                                    providers: Set<Int>? = nil) throws -> [Int: [LabelledRow]] {
         let manifest = session.manifest
         // Iteration 0 is the providers stage, whose subsets are of the rationale-bearing prompts
         // only: partitioning every training prompt would deal some pairs to another provider.
@@ -83,18 +96,21 @@ public enum PreferenceExport {
                     scoreRejected: label.scoreRejected, labelSource: label.source)
             }
             // Each provider's rows carry that provider's reference log-probs once training stored them.
-            var result: [Int: [PreferenceRow]] = [:]
-            for (provider, ids) in partition {
+            var result: [Int: [LabelledRow]] = [:]
+            for (provider, ids) in partition where providers?.contains(provider) ?? true {
                 let references = try ReferenceLogprobRecord
                     .filter(Column("iteration") == iteration && Column("provider") == provider).fetchAll(db)
                 let byLabel = Dictionary(references.map { ($0.labelId, $0) }, uniquingKeysWith: { first, _ in first })
-                result[provider] = ids.compactMap { id in
+                result[provider] = try ids.compactMap { id in
                     guard var row = rowsByPrompt[id] else { return nil }
-                    if let labelID = labelIDs[id], let reference = byLabel[labelID] {
+                    guard let labelID = labelIDs[id] else {
+                        throw StoreError.corrupt("prompt \(id) has a preference row but no effective label")
+                    }
+                    if let reference = byLabel[labelID] {
                         row.refChosenLogps = reference.chosenLogp
                         row.refRejectedLogps = reference.rejectedLogp
                     }
-                    return row
+                    return LabelledRow(labelID: labelID, row: row)
                 }
             }
             return result
