@@ -50,13 +50,11 @@ struct StatusCommand: ParsableCommand {
             lines.append("  run \(id) \(run.kind) (\(stage)): \(run.status.rawValue), \(try session.store.stepCount(runID: id)) steps"
                 + (run.message.map { ": \($0)" } ?? ""))
         }
-        let latest = ProviderModels.latestAdapterIteration(session)
+        let workspace = SessionWorkspace(session)
+        let latest = workspace.latestAdapterIteration()
         if let latest {
             for round in 0...latest {
-                let present = (1...session.manifest.effectiveProviderCount).filter {
-                    FileManager.default.fileExists(atPath: ProviderAdapters.directory(session.location, iteration: round, provider: $0)
-                        .appendingPathComponent("adapter_config.json").path)
-                }
+                let present = workspace.providers.filter { workspace.hasAdapter(AdapterID(iteration: round, provider: $0)) }
                 lines.append("adapters of round \(round): providers \(present.map(String.init).joined(separator: ", "))")
             }
         } else {

@@ -47,14 +47,15 @@ public struct VLLMServeCommand: Sendable, Equatable {
         let chosen = try iteration ?? Self.latestIteration(session)
         guard let chosen else { throw Error.noAdapters(iteration: nil) }
         var modules: [Module] = [], warnings: [String] = [], notes: [String] = []
-        for provider in 1...max(1, session.manifest.effectiveProviderCount) {
-            let found = stride(from: chosen, through: 0, by: -1).lazy.map { iteration in
-                (iteration, ProviderAdapters.directory(session.location, iteration: iteration, provider: provider))
-            }.first { FileManager.default.fileExists(atPath: $0.1.appendingPathComponent(LoRAAdapter.configFileName).path) }
-            guard let (iteration, directory) = found else { continue }
+        let workspace = SessionWorkspace(session)
+        for provider in workspace.providers {
+            let found = stride(from: chosen, through: 0, by: -1).lazy.map { AdapterID(iteration: $0, provider: provider) }
+                .first(where: workspace.hasAdapter)
+            guard let found else { continue }
+            let (iteration, directory) = (found.iteration, workspace.adapterDirectory(found))
             let configURL = directory.appendingPathComponent(LoRAAdapter.configFileName)
             let config = try PEFTExport.readConfig(configURL)
-            let name = "provider-\(provider)"
+            let name = found.name
             if iteration != chosen { notes.append("\(name): no adapter in iteration \(chosen), serving iteration \(iteration)'s") }
             modules.append(Module(name: name, path: directory.standardizedFileURL.path, rank: config["r"]?.intValue ?? 0))
             warnings += VLLMCompatibility.warnings(config: config).map { "\(name): \($0)" }
@@ -71,11 +72,9 @@ public struct VLLMServeCommand: Sendable, Equatable {
             guard name.hasPrefix("iteration-") else { return nil }
             return Int(name.dropFirst("iteration-".count))
         }
+        let workspace = SessionWorkspace(session)
         return iterations.sorted(by: >).first { iteration in
-            (1...max(1, session.manifest.effectiveProviderCount)).contains { provider in
-                FileManager.default.fileExists(atPath: ProviderAdapters.directory(session.location, iteration: iteration, provider: provider)
-                    .appendingPathComponent(LoRAAdapter.configFileName).path)
-            }
+            workspace.providers.contains { workspace.hasAdapter(AdapterID(iteration: iteration, provider: $0)) }
         }
     }
 
