@@ -158,9 +158,9 @@ import TUIKit
         let runner = ModelJobRunner()
         try runner.control(.start(.train, steps: 3), session: tiny.session, iteration: 1) { recorder.record($0) }
         try recorder.wait { if case .failed = $0 { true } else { false } }
-        #expect(recorder.all.last == .failed(.train, message: "no preference pairs to train on in iteration 1 yet: "
+        #expect(recorder.all.last == .failed(.train, message: "no preference pairs to train on in round 1 yet: "
             + "label prompts (a digit chooses, r and a digit rejects) or score them for auto labels"))
-        #expect(recorder.all.contains(.log("provider 1: no preference pairs in iteration 1")))
+        #expect(recorder.all.contains(.log("provider 1: no preference pairs in round 1")))
 
         try FileManager.default.removeItem(at: tiny.session.location.resolve("model"))
         let noModel = Recorder()

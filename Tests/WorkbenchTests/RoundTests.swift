@@ -41,6 +41,14 @@ import TUIKit
         #expect(try tiny.session.store.evaluation(iteration: 1).isEmpty, "not the untrained providers")
         let shown = try #require(app.state.session.evalRows.first)
 
+        // A second t, in round 2 before g: nothing to train on, said plainly; round 1's charts stay.
+        app.handle(.key(.char("t")))
+        try ModelJobRunnerTests.pump(app, terminal) { if case .failed = app.state.jobs[.train]?.phase { true } else { false } }
+        #expect(app.state.message?.text == "train failed: round 2 has no rationales yet: g writes them with round 1's "
+                + "adapters, s scores them, then t trains on their pairs", "\(app.state.logLines)")
+        for provider in 1...2 { #expect(app.state.metrics["loss", provider: provider]?.map(\.x) == [1, 2, 3]) }
+        #expect(app.state.session.iteration == 2)
+
         // Reopened, the workbench is at round 2 and its Eval screen has the stored row.
         let reopened = try SessionBackend(session: tiny.session)
         #expect(reopened.iteration == 2)

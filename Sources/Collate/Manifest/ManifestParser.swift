@@ -195,6 +195,11 @@ enum ManifestParser {
         decoding.strategy = try table.choice("strategy", default: decoding.strategy)
         if table.contains("eval_strategy") {
             decoding.evalStrategy = try table.choice("eval_strategy", default: decoding.strategy)
+        } else if table.contains("strategy") {
+            // A manifest that names its strategy alone decodes every split that way (as
+            // manifests written before the sampled default did); the greedy evaluation
+            // default goes with the sampled default only.
+            decoding.evalStrategy = nil
         }
         decoding.temperature = try table.double("temperature", default: decoding.temperature, check: positive)
         decoding.topP = try table.double("top_p", default: decoding.topP) {

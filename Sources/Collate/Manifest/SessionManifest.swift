@@ -139,12 +139,15 @@ public enum DecodingStrategy: String, Sendable, CaseIterable {
 }
 
 public struct DecodingSpec: Sendable, Equatable {
-    /// COLLATE.md default: greedy (the paper used 3-beam search).
-    public var strategy: DecodingStrategy = .greedy
+    /// How the training prompts' rationales are decoded. Sampled by default: with greedy
+    /// decoding, S providers that start from one model (no adapters yet) write the same text,
+    /// best and worst tie and the filter keeps no pair to train on (the demo found this;
+    /// COLLATE.md's greedy, and the paper's 3-beam search, are one key away).
+    public var strategy: DecodingStrategy = .sample
     /// [decoding] eval_strategy: how the validation and test splits are decoded (the provider
-    /// choice and the reported accuracy); nil: as `strategy`. Sampling the training prompts'
-    /// rationales while evaluating greedily keeps the reported numbers deterministic.
-    public var evalStrategy: DecodingStrategy?
+    /// choice and the reported accuracy); nil: as `strategy`. Greedy by default, so the
+    /// reported numbers are deterministic while the training rationales are sampled.
+    public var evalStrategy: DecodingStrategy? = .greedy
     public var temperature = 0.7
     public var topP = 0.9
     /// 0 = no top-k cut.

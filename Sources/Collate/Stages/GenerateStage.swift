@@ -94,7 +94,8 @@ public enum GenerateStage {
             // A prompt's rows are written, in one transaction, the moment its last one is done.
             var done = [[Int: [Int]]](repeating: [:], count: chunk.count)
             let finished = try generate(jobs, models: models, batchSize: batchSize, shouldStop: shouldStop, onPiece: { job, piece in
-                onToken(chunk[job.tag].promptID, job.candidate, piece)
+                // As the store keeps it: the streamed column equals the saved rationale.
+                onToken(chunk[job.tag].promptID, job.candidate, StoredText.modelOutput(piece))
             }, onDone: { job, tokens in
                 done[job.tag][job.candidate] = tokens
                 let entry = chunk[job.tag]

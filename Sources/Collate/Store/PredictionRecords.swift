@@ -23,7 +23,7 @@ public struct PredictionRecord: Codable, Sendable, Equatable, FetchableRecord, M
         self.iteration = iteration
         self.provider = provider
         self.generationId = generationId
-        self.text = text
+        self.text = StoredText.modelOutput(text)
         self.correct = correct
         self.createdAt = createdAt
     }

@@ -55,7 +55,7 @@ public struct GenerationRecord: Codable, Sendable, Equatable, FetchableRecord, M
         self.promptId = promptId
         self.iteration = iteration
         self.provider = provider
-        self.text = text
+        self.text = StoredText.modelOutput(text)
         self.tokenCount = tokenCount
         self.createdAt = createdAt
     }

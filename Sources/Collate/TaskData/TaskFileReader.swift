@@ -40,6 +40,11 @@ public enum TaskFileReader {
                         throw LineProblem("the \(name) is \(text.utf8.count) bytes; a field may hold at most "
                             + "\(TaskExample.maxFieldBytes) bytes")
                     }
+                    // SQLite text through GRDB would end at the NUL: the stored question would be cut.
+                    for (name, text) in [("question", instruction), ("rationale", rationale ?? ""), ("answer", answer)]
+                        + (options ?? []).map({ ("option", $0) }) where text.utf8.contains(0) {
+                        throw LineProblem("the \(name) contains a NUL character (U+0000), which the session store cannot hold")
+                    }
                     examples.append(TaskExample(
                         instruction: instruction, goldRationale: rationale, goldAnswer: answer, options: options,
                         line: lineNumber, sourceHash: FNV1a.hex(line)))

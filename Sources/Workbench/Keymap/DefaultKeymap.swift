@@ -20,6 +20,9 @@ extension Keymap {
             KeyBinding(.moveUp, [[.char("k")], [.up]], context: .screen(.inspect)),
             KeyBinding(.columnLeft, [[.char("h")], [.left], [.backTab]], context: .screen(.inspect)),
             KeyBinding(.columnRight, [[.char("l")], [.right], [.tab]], context: .screen(.inspect)),
+            // On Train they scroll the log back (PgUp/PgDn by a page).
+            KeyBinding(.moveDown, [[.char("j")], [.down]], context: .screen(.train)),
+            KeyBinding(.moveUp, [[.char("k")], [.up]], context: .screen(.train)),
             KeyBinding(.firstPrompt, [[.home], [.char("<")]], context: .screen(.compare)),
             KeyBinding(.lastPrompt, [[.end], [.char(">")]], context: .screen(.compare)),
             KeyBinding(.nextMatch, keys("]"), context: .screen(.compare)),

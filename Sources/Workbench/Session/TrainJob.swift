@@ -61,7 +61,21 @@ struct TrainJob {
         guard session.hasMIFTModel else {
             return .failed(UnavailableJobRunner.reason(.train, session: session))
         }
-        if !resuming { report(.started(.train, total: stepsPerProvider * plan.providers.count)) }
+        if !resuming {
+            // A second t after a round's training lands here, in the next round: say what comes first.
+            do {
+                // (Validation and test rationales, e's, are never trained on.)
+                let withRationales = try session.store.promptIDsWithGenerations(iteration: plan.iteration)
+                let train = try session.store.prompts(split: .train).compactMap(\.id)
+                if !train.contains(where: withRationales.contains) {
+                    return .failed("round \(plan.iteration) has no rationales yet: g writes them with round "
+                                   + "\(plan.iteration - 1)'s adapters, s scores them, then t trains on their pairs")
+                }
+            } catch {
+                return .failed("\(error)")
+            }
+            report(.started(.train, total: stepsPerProvider * plan.providers.count))
+        }
         let workspace = self.workspace ?? SessionWorkspace(session)
         let round = SessionWorkspace.RoundTrainingPlan(iteration: plan.iteration, providers: plan.providers,
                                                        maxSteps: plan.steps, freshAdapterWhenMissing: true,
@@ -77,7 +91,7 @@ struct TrainJob {
                 current = provider
                 watcher = StepWatcher(job: self, provider: provider)
                 if !workspace.hasAdapter(AdapterID(iteration: plan.iteration - 1, provider: provider)) {
-                    report(.log("provider \(provider): no adapter from iteration \(plan.iteration - 1); "
+                    report(.log("provider \(provider): no adapter from round \(plan.iteration - 1); "
                                 + "the run starts from a fresh LoRA adapter (B = 0) unless it resumes"))
                 }
                 return true
@@ -87,7 +101,7 @@ struct TrainJob {
                 plan.stepsDone = watcher?.stepsDone ?? plan.stepsDone
                 switch result {
                 case .noPairs:
-                    report(.log("provider \(provider): no preference pairs in iteration \(plan.iteration)"))
+                    report(.log("provider \(provider): no preference pairs in round \(plan.iteration)"))
                     plan.withoutPairs.append(provider)
                 case .trained(.finished(_, let steps), let pairs, let adapter):
                     plan.trainedProviders += 1
@@ -119,11 +133,11 @@ struct TrainJob {
         }
         // The round's no-pairs policy kept these providers' adapters as this round's.
         for provider in trained.kept.keys.sorted() {
-            report(.log("provider \(provider): adapter of iteration \(plan.iteration - 1) kept unchanged as "
-                        + "iteration \(plan.iteration)'s"))
+            report(.log("provider \(provider): adapter of round \(plan.iteration - 1) kept unchanged as "
+                        + "round \(plan.iteration)'s"))
         }
         guard plan.trainedProviders > 0 else {
-            return .failed("no preference pairs to train on in iteration \(plan.iteration) yet: label prompts "
+            return .failed("no preference pairs to train on in round \(plan.iteration) yet: label prompts "
                            + "(a digit chooses, r and a digit rejects) or score them for auto labels")
         }
         return .finished(message: "train finished: \(plan.stepsDone) steps")

@@ -137,6 +137,8 @@ public struct WorkbenchState: Sendable {
     /// The Train screen's series: the stored runs of the round on opening, then live steps.
     public var metrics = TrainingCharts()
     public var logLines: [String] = []
+    /// The Train screen's log, in display lines above its newest (0: it follows new lines).
+    public var logScrollBack = 0
     public var inspect: InspectState?
     public var themeName: String
     public var themeNames: [String]

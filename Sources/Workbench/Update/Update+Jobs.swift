@@ -47,9 +47,15 @@ extension Workbench {
                 state.session.evalRows.sort { $0.iteration < $1.iteration }
             }
         case .log(let line):
+            // Scrolled back, the view stays on the lines being read while new ones arrive.
+            let before = state.logScrollBack > 0 ? TrainView.maxLogScroll(state) : 0
             state.logLines.append(line)
             if state.logLines.count > WorkbenchState.logLineLimit {
                 state.logLines.removeFirst(state.logLines.count - WorkbenchState.logLineLimit)
+            }
+            if state.logScrollBack > 0 {
+                state.logScrollBack = min(TrainView.maxLogScroll(state),
+                                          max(0, state.logScrollBack + TrainView.maxLogScroll(state) - before))
             }
         case .paused(let kind):
             state.jobs[kind]?.phase = .paused

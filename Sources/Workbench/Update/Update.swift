@@ -89,6 +89,11 @@ public enum Workbench {
             if let scroll = state.inspect?.promptScroll { state.inspect?.promptScroll = max(0, scroll + (command == .moveDown ? 1 : -1)) }
         case .columnLeft where state.screen == .inspect, .columnRight where state.screen == .inspect:
             return inspectNeighbour(command == .columnRight ? 1 : -1, &state)
+        case .moveDown where state.screen == .train, .moveUp where state.screen == .train,
+             .scrollDown where state.screen == .train, .scrollUp where state.screen == .train:
+            let page = max(1, state.size.height / 4)
+            let delta = switch command { case .moveUp: 1; case .moveDown: -1; case .scrollUp: page; default: -page }
+            state.logScrollBack = min(max(0, state.logScrollBack + delta), TrainView.maxLogScroll(state))
         case .moveDown where state.screen != .compare, .moveUp where state.screen != .compare,
              .columnLeft where state.screen != .compare, .columnRight where state.screen != .compare:
             break  // Train and Eval have no prompt or column to move to

@@ -16,13 +16,27 @@ enum TrainView {
         renderChart("rewards/chosen & rejected", series: [("rewards/chosen", 2), ("rewards/rejected", 3)], state: state,
                     in: bottom[1], buffer: &buffer)
         renderProgress(state, in: rows[1], buffer: &buffer)
-        let logBlock = Block(title: "Log")
+        // Wrapped, never cut; k/j and PgUp/PgDn scroll back, and the title says where.
+        let paragraph = logParagraph(state)
+        let inner = Block(title: "Log").inner(rows[2])
+        let maxScroll = paragraph.maxScroll(in: inner)
+        let back = min(state.logScrollBack, maxScroll)
+        let total = paragraph.lineCount(width: inner.width)
+        let title = maxScroll == 0 ? "Log"
+            : "Log \(maxScroll - back + 1)-\(min(total, maxScroll - back + inner.height)) of \(total) (k j PgUp PgDn)"
+        let logBlock = Block(title: title)
         buffer.render(logBlock, in: rows[2])
-        let inner = logBlock.inner(rows[2])
-        let lines = state.logLines.suffix(inner.height)
-        for (row, line) in lines.enumerated() {
-            buffer.write(line, x: inner.x, y: inner.y + row, style: Style(.muted), maxWidth: inner.width)
-        }
+        buffer.render(Paragraph(paragraph.lines, scroll: maxScroll - back, style: paragraph.style), in: inner)
+    }
+
+    static func logParagraph(_ state: WorkbenchState) -> Paragraph {
+        Paragraph(state.logLines.map { Line($0, style: Style(.muted)) })
+    }
+
+    /// How far back the log can scroll at this terminal size (its first line at the top).
+    static func maxLogScroll(_ state: WorkbenchState) -> Int {
+        let rows = Layout.vertical([.min(8), .fixed(4), .ratio(1, 5)]).split(CompareLayout.body(state.size))
+        return logParagraph(state).maxScroll(in: Block(title: "Log").inner(rows[2]))
     }
 
     static func renderChart(_ title: String, series: [(name: String, colour: Int)], state: WorkbenchState, in area: Rect,

@@ -19,10 +19,19 @@ struct ProvidersCommand: ParsableCommand {
     @Option(help: "Stop each provider's DPO after this many optimiser steps (overrides [dpo] max_steps).")
     var steps: Int?
 
+    @Option(help: "Sequences decoded at once (default: [decoding] batch_size); the results do not depend on it.")
+    var batchSize: Int?
+
+    func validate() throws {
+        try ArgumentChecks.atLeast(1, steps, "--steps")
+        try ArgumentChecks.atLeast(1, batchSize, "--batch-size")
+    }
+
     func run() throws {
-        let opened = try Session.open(try session.location())
-        let lock = try opened.lockForStage()
+        let base = try Session.open(try session.location())
+        let lock = try base.lockForStage()
         defer { lock.release() }
+        let opened = base.decodingBatchSize(batchSize)
         let reporter = ProgressReporter()
         let training = TrainingProgress(reporter: reporter)
         let report = try ProvidersStage.run(session: opened, maxSteps: steps, onProgress: { reporter.report($0) },

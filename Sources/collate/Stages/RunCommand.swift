@@ -59,8 +59,12 @@ struct RunCommand: ParsableCommand {
         + "round, not only those of its partition (the providers stage keeps its distinct subsets)."))
     var allPairs = false
 
+    @Option(help: "Sequences decoded at once in every stage (default: [decoding] batch_size); the results do not depend on it.")
+    var batchSize: Int?
+
     func validate() throws {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        try ArgumentChecks.atLeast(1, batchSize, "--batch-size")
         try ArgumentChecks.atLeast(1, trainLimit, "--train-limit")
         try ArgumentChecks.atLeast(1, evalLimit, "--eval-limit")
         if let rationalesPerProvider, !(1...SessionManifest.maxCandidates).contains(rationalesPerProvider) {
@@ -82,6 +86,7 @@ struct RunCommand: ParsableCommand {
         }
         let lock = try opened.lockForStage()
         defer { lock.release() }
+        opened = opened.decodingBatchSize(batchSize)
         let started = Date()
         let reporter = ProgressReporter()
         let training = TrainingProgress(reporter: reporter)

@@ -111,8 +111,23 @@ import Testing
         #expect(m == SessionManifest(data: TaskDataSpec(format: .gsm8k, train: "train.jsonl")))
         #expect(m.splits.testFraction == 0.1)
         #expect(m.dpo.beta == 0.1 && m.dpo.loss == .sigmoid && m.dpo.sftWeight == 0 && m.iterations == 2 && m.providerCount == 2)
-        #expect(m.decoding.strategy == .greedy && m.splits.validationSize == 500 && m.lora.targets == [.q, .v])
-        #expect(m.decoding.evalStrategy == nil && m.decoding.forSplit(.test) == m.decoding)
+        // Training rationales sampled (greedy providers from one model write the same text and
+        // every pair ties), validation and test greedy.
+        #expect(m.decoding.strategy == .sample && m.splits.validationSize == 500 && m.lora.targets == [.q, .v])
+        #expect(m.decoding.evalStrategy == .greedy && m.decoding.forSplit(.test).strategy == .greedy
+                && m.decoding.forSplit(.train) == m.decoding)
+    }
+
+    /// A manifest that names its strategy alone (as `collate init` wrote them before the sampled
+    /// default) decodes every split that way, as it did.
+    @Test func aStrategyAloneAppliesToEverySplit() throws {
+        for strategy in DecodingStrategy.allCases {
+            let m = try SessionManifest.parse("[data]\ntrain = \"t.jsonl\"\n[decoding]\nstrategy = \"\(strategy.rawValue)\"\n")
+            #expect(m.decoding.strategy == strategy && m.decoding.evalStrategy == nil)
+            #expect(m.decoding.forSplit(.test).strategy == strategy)
+        }
+        let both = try SessionManifest.parse("[data]\ntrain = \"t.jsonl\"\n[decoding]\nstrategy = \"beam\"\neval_strategy = \"sample\"\n")
+        #expect(both.decoding.strategy == .beam && both.decoding.forSplit(.validation).strategy == .sample)
     }
 
     @Test(arguments: [

@@ -36,6 +36,9 @@ struct StageFixture {
         var manifest = SessionManifest(data: TaskDataSpec(format: .gsm8k, train: "train.jsonl"))
         manifest.providerCount = providers
         manifest.decoding.maxNewTokens = maxNewTokens
+        // What these tests compare with is greedy decoding, unless a test asks for sampling.
+        manifest.decoding.strategy = .greedy
+        manifest.decoding.evalStrategy = nil
         configure(&manifest)
         let store = try SessionStore(url: location.store)
         session = Session(location: location, manifest: manifest, store: store)

@@ -102,6 +102,9 @@ import Testing
         // A key given twice is ambiguous (Foundation's decoder would keep one silently).
         ("{\"question\": \"q\", \"answer\": \"#### 1\", \"question\": \"r\"}", "field \"question\" appears twice", "", ""),
         ("{\"question\": \"q\", \"answer\": \"#### 1\"} x", "not valid JSON at byte 39 of the line: unexpected content after the top-level value", "", ""),
+        // The session store cannot hold U+0000 in text (it would end the stored question there).
+        ("{\"question\": \"q\\u0000r\", \"answer\": \"#### 1\"}", "the question contains a NUL character (U+0000), which the session store cannot hold", "", ""),
+        ("{\"question\": \"q\", \"answer\": \"a\\u0000b\\n#### 1\"}", "the rationale contains a NUL character (U+0000), which the session store cannot hold", "", ""),
     ])
     func gsm8kLines(line: String, problem: String?, answer: String, rationale: String) throws {
         let directory = try TemporaryDirectory()
