@@ -50,11 +50,11 @@ struct StatusCommand: ParsableCommand {
             lines.append("  run \(id) \(run.kind) (\(stage)): \(run.status.rawValue), \(try session.store.stepCount(runID: id)) steps"
                 + (run.message.map { ": \($0)" } ?? ""))
         }
-        let workspace = SessionWorkspace(session)
-        let latest = workspace.latestAdapterIteration()
+        let workspace = try SessionWorkspace(session)
+        let latest = try workspace.latestAdapterIteration()
         if let latest {
             for round in 0...latest {
-                let present = workspace.providers.filter { workspace.hasAdapter(AdapterID(iteration: round, provider: $0)) }
+                let present = try workspace.providers.filter { try workspace.hasAdapter(AdapterID(iteration: round, provider: $0)) }
                 lines.append("adapters of round \(round): providers \(present.map(String.init).joined(separator: ", "))")
             }
         } else {

@@ -43,7 +43,7 @@ struct TrainCommand: ParsableCommand {
         if labels.auto.isEmpty && labels.human.isEmpty {
             throw CommandFailure("no pairs in iteration \(iteration) yet: run the pairs stage first")
         }
-        let workspace = SessionWorkspace(opened)
+        let workspace = try SessionWorkspace(opened)
         var progress = TrainProgress()
         let plan = SessionWorkspace.RoundTrainingPlan(iteration: iteration, providers: provider.map { [$0] } ?? Array(1...count),
                                                       maxSteps: steps, freshAdapterWhenMissing: freshAdapter)

@@ -35,10 +35,10 @@ public enum PEFTExport {
         let base = session.miftDirectory.standardizedFileURL.path
         let target = (root ?? session.location.exports).appendingPathComponent("peft/iteration-\(iteration)", isDirectory: true)
         var exported: [Exported] = []
-        let workspace = SessionWorkspace(session)
+        let workspace = try SessionWorkspace(session)
         for provider in workspace.providers {
             let id = AdapterID(iteration: iteration, provider: provider)
-            guard workspace.hasAdapter(id) else { continue }
+            guard try workspace.hasAdapter(id) else { continue }
             let source = workspace.adapterDirectory(id)
             let destination = target.appendingPathComponent(id.name, isDirectory: true)
             exported.append(try copyAdapter(from: source, to: destination, baseModel: base, provider: provider))

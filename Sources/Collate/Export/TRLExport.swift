@@ -27,7 +27,7 @@ public enum TRLExport {
         guard iteration >= 1 else {
             throw TrainingError.invalidConfiguration("iteration \(iteration): DPO data starts at iteration 1")
         }
-        let workspace = SessionWorkspace(session)
+        let workspace = try SessionWorkspace(session)
         let base = session.miftDirectory.standardizedFileURL.path
         var exported: [Exported] = []
         let labels = try labelCounts(session: session, iteration: iteration)
@@ -36,7 +36,7 @@ public enum TRLExport {
             guard !pairs.isEmpty else { continue }
             let startID = AdapterID(iteration: iteration - 1, provider: provider)
             let start = workspace.adapterDirectory(startID)
-            guard workspace.hasAdapter(startID) else {
+            guard try workspace.hasAdapter(startID) else {
                 throw TrainingError.io(path: start.path, reason: "provider \(provider) has no adapter from iteration \(iteration - 1), "
                     + "the starting point and reference of iteration \(iteration) (run the providers stage first)")
             }

@@ -47,9 +47,9 @@ public struct VLLMServeCommand: Sendable, Equatable {
         let chosen = try iteration ?? Self.latestIteration(session)
         guard let chosen else { throw Error.noAdapters(iteration: nil) }
         var modules: [Module] = [], warnings: [String] = [], notes: [String] = []
-        let workspace = SessionWorkspace(session)
+        let workspace = try SessionWorkspace(session)
         for provider in workspace.providers {
-            let found = stride(from: chosen, through: 0, by: -1).lazy.map { AdapterID(iteration: $0, provider: provider) }
+            let found = try stride(from: chosen, through: 0, by: -1).lazy.map { AdapterID(iteration: $0, provider: provider) }
                 .first(where: workspace.hasAdapter)
             guard let found else { continue }
             let (iteration, directory) = (found.iteration, workspace.adapterDirectory(found))
@@ -67,15 +67,8 @@ public struct VLLMServeCommand: Sendable, Equatable {
 
     /// The newest `adapters/iteration-<I>` that holds a provider adapter.
     static func latestIteration(_ session: Session) throws -> Int? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: session.location.adapters.path)) ?? []
-        let iterations = names.compactMap { name -> Int? in
-            guard name.hasPrefix("iteration-") else { return nil }
-            return Int(name.dropFirst("iteration-".count))
-        }
-        let workspace = SessionWorkspace(session)
-        return iterations.sorted(by: >).first { iteration in
-            workspace.providers.contains { workspace.hasAdapter(AdapterID(iteration: iteration, provider: $0)) }
-        }
+        // The store's rows (checked against the directories as the workspace opens).
+        try SessionWorkspace(session).store.adapters().map(\.iteration).max()
     }
 
     /// The arguments after `vllm`: serve BASE --enable-lora --lora-modules n=p ... --max-lora-rank R --max-loras S.

@@ -53,7 +53,7 @@ public enum LoopRunner {
     /// Runs (or resumes) the loop and returns the table, rows 0...K.
     public static func run(session: Session, options: Options = Options(),
                            onEvent: (Event) -> TrainingControl = { _ in .proceed }) throws -> [LoopRow] {
-        try run(workspace: SessionWorkspace(session), options: options, onEvent: onEvent)
+        try run(workspace: try SessionWorkspace(session), options: options, onEvent: onEvent)
     }
 
     /// The same on a workspace: M_IFT is loaded once (after the MIFT stage) and shared by every

@@ -47,7 +47,8 @@ public struct ProviderModels: Sendable {
 
     /// The highest iteration with an adapter directory for provider 1, if any.
     public static func latestAdapterIteration(_ session: Session) -> Int? {
-        SessionWorkspace(session).latestAdapterIteration()
+        // As the folder scan it replaces did, a store that cannot be read has no adapters.
+        (try? SessionWorkspace(session).latestAdapterIteration()) ?? nil
     }
 
     /// The iteration a new round of rationales belongs to: one past the latest adapters

@@ -75,7 +75,7 @@ public enum ProvidersStage {
         onProgress: (StageProgress) -> Void = { _ in },
         onTraining: (Int, TrainingEvent) -> TrainingControl = { _, _ in .proceed }
     ) throws -> Report {
-        try run(workspace: SessionWorkspace(session), maxSteps: maxSteps, onProgress: onProgress, onTraining: onTraining)
+        try run(workspace: try SessionWorkspace(session), maxSteps: maxSteps, onProgress: onProgress, onTraining: onTraining)
     }
 
     /// The same on the workspace's base model (the loop's: loaded once for every stage).
@@ -97,7 +97,7 @@ public enum ProvidersStage {
             let subset = subsets[provider] ?? []
             entry.examples = subset.count
             let id = AdapterID(iteration: 0, provider: provider)
-            if workspace.hasAdapter(id) {
+            if try workspace.hasAdapter(id) {
                 entry.alreadyDone = true
                 entry.adapter = workspace.adapterDirectory(id)
                 report.providers.append(entry)

@@ -90,7 +90,7 @@ extension SessionWorkspace {
                 return report
             }
             let id = AdapterID(iteration: plan.iteration, provider: provider)
-            if plan.skipSaved && hasAdapter(id) {
+            if try plan.skipSaved && hasAdapter(id) {
                 onResult(provider, .alreadySaved(adapterDirectory(id)))
                 continue
             }
@@ -111,14 +111,14 @@ extension SessionWorkspace {
             }
         }
         // Trained now, or saved by an earlier call (a provider the loop skipped, a resumed job).
-        let someoneTrained = !report.trained.isEmpty || providers.contains { provider in
-            !report.withoutPairs.contains(provider) && hasAdapter(AdapterID(iteration: plan.iteration, provider: provider))
+        let someoneTrained = try !report.trained.isEmpty || providers.contains { provider in
+            try !report.withoutPairs.contains(provider) && hasAdapter(AdapterID(iteration: plan.iteration, provider: provider))
         }
         guard someoneTrained || plan.completesRoundWithoutPairs else { return report }
         for provider in report.withoutPairs {
             let options = TrainStage.Options(iteration: plan.iteration, provider: provider,
                                              freshAdapterWhenMissing: plan.freshAdapterWhenMissing)
-            guard plan.freshAdapterWhenMissing || hasAdapter(AdapterID(iteration: plan.iteration - 1, provider: provider)) else {
+            guard try plan.freshAdapterWhenMissing || hasAdapter(AdapterID(iteration: plan.iteration - 1, provider: provider)) else {
                 continue
             }
             report.kept[provider] = try keepAdapterUnchanged(options)
@@ -162,7 +162,7 @@ extension SessionWorkspace {
     /// iteration - 1, or a fresh one when that is missing and `freshAdapterWhenMissing`.
     func startAdapter(_ options: TrainStage.Options, for model: LlamaModel) throws -> LoRAAdapter {
         let previous = AdapterID(iteration: options.iteration - 1, provider: options.provider)
-        if hasAdapter(previous) { return try loadAdapter(previous, for: model) }
+        if try hasAdapter(previous) { return try loadAdapter(previous, for: model) }
         guard options.freshAdapterWhenMissing else {
             throw TrainingError.io(path: adapterDirectory(previous).path, reason: "provider \(options.provider) has no "
                 + "adapter from iteration \(options.iteration - 1) (run the providers stage, or train with --fresh-adapter)")

@@ -15,8 +15,11 @@ public final class SessionWorkspace: Sendable {
     public let session: Session
     private let loadedBase = Mutex<BaseModel?>(nil)
 
-    public init(_ session: Session) {
+    /// Opens the workspace of `session`, checking the store's adapter rows against the
+    /// adapter directories (`checkAdapters`).
+    public init(_ session: Session) throws {
         self.session = session
+        try checkAdapters()
     }
 
     public var location: SessionLocation { session.location }

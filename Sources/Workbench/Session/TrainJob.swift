@@ -76,7 +76,8 @@ struct TrainJob {
             }
             report(.started(.train, total: stepsPerProvider * plan.providers.count))
         }
-        let workspace = self.workspace ?? SessionWorkspace(session)
+        let workspace: SessionWorkspace
+        do { workspace = try self.workspace ?? SessionWorkspace(session) } catch { return .failed("\(error)") }
         let round = SessionWorkspace.RoundTrainingPlan(iteration: plan.iteration, providers: plan.providers,
                                                        maxSteps: plan.steps, freshAdapterWhenMissing: true,
                                                        withoutPairs: plan.withoutPairs)
@@ -90,7 +91,7 @@ struct TrainJob {
                 guard request == nil else { return false }
                 current = provider
                 watcher = StepWatcher(job: self, provider: provider)
-                if !workspace.hasAdapter(AdapterID(iteration: plan.iteration - 1, provider: provider)) {
+                if (try? workspace.hasAdapter(AdapterID(iteration: plan.iteration - 1, provider: provider))) != true {
                     report(.log("provider \(provider): no adapter from round \(plan.iteration - 1); "
                                 + "the run starts from a fresh LoRA adapter (B = 0) unless it resumes"))
                 }

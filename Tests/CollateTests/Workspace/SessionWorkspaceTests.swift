@@ -13,7 +13,7 @@ import Testing
         let text = try String(contentsOf: tiny.location.manifest, encoding: .utf8)
             .replacingOccurrences(of: "no_provider_distinction = true", with: "no_provider_distinction = false")
         try Data(text.utf8).write(to: tiny.location.manifest)
-        let workspace = SessionWorkspace(try Session.open(tiny.location))
+        let workspace = try SessionWorkspace(try Session.open(tiny.location))
         let base = try workspace.base()
         for provider in 1...2 {
             let fresh = LoRAAdapter(for: base.model, configuration: workspace.manifest.lora.configuration, seed: UInt64(provider))
@@ -60,11 +60,11 @@ import Testing
         let (workspace, _) = try Self.partitionedSession(in: directory)
         let alone = try workspace.trainProviders(.init(iteration: 1, providers: [2]))
         #expect(alone.withoutPairs == [2] && alone.kept.isEmpty)
-        #expect(!workspace.hasAdapter(AdapterID(iteration: 1, provider: 2)))
+        #expect(try !workspace.hasAdapter(AdapterID(iteration: 1, provider: 2)))
 
         let loop = try workspace.trainProviders(.init(iteration: 1, providers: [2], completesRoundWithoutPairs: true))
         #expect(loop.kept.keys.sorted() == [2])
-        #expect(workspace.hasAdapter(AdapterID(iteration: 1, provider: 2)))
+        #expect(try workspace.hasAdapter(AdapterID(iteration: 1, provider: 2)))
     }
 
     /// One copy of the base weights per process: every model the stages get shares its tensors.
@@ -80,5 +80,31 @@ import Testing
         #expect(base.model.adapters.isEmpty)
         _ = try workspace.trainProviders(.init(iteration: 1, providers: [1]))
         #expect(try workspace.base().model.embedding === base.model.embedding)
+    }
+
+    /// Which adapters exist is the store's answer: a saved adapter is recorded with its
+    /// directory; opening a session from before the adapter table records the directories it
+    /// finds, and forgets a row whose directory was removed by hand.
+    @Test func adaptersAreStoreRowsCheckedAgainstTheDirectoriesOnOpen() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (workspace, _) = try Self.partitionedSession(in: directory)
+        #expect(try workspace.store.adapters().map { [$0.iteration, $0.provider] } == [[0, 1], [0, 2]])
+        #expect(try workspace.store.adapters().first?.path == "adapters/iteration-0/provider-1")
+        #expect(try workspace.latestAdapterIteration() == 0)
+
+        // An old store: rows gone, directories there.
+        try workspace.store.forgetAdapters([(0, 1), (0, 2)])
+        #expect(try !workspace.hasAdapter(AdapterID(iteration: 0, provider: 1)))
+        let reopened = try SessionWorkspace(workspace.session)
+        #expect(try reopened.hasAdapter(AdapterID(iteration: 0, provider: 1)))
+        #expect(try reopened.store.adapters().count == 2)
+
+        // A directory removed by hand: its row is forgotten on the next open.
+        try FileManager.default.removeItem(at: reopened.adapterDirectory(AdapterID(iteration: 0, provider: 2)))
+        #expect(try reopened.hasAdapter(AdapterID(iteration: 0, provider: 2)))
+        let checked = try SessionWorkspace(workspace.session)
+        #expect(try !checked.hasAdapter(AdapterID(iteration: 0, provider: 2)))
+        #expect(try checked.store.adapters().map(\.provider) == [1])
     }
 }
