@@ -113,13 +113,16 @@ let package = Package(
             ]
         ),
 
+        // Helpers every test target shares (a temporary directory); not shipped.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate", "LLM", "TensorCore"],
                     exclude: ["Snapshots", "FuzzCorpus"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "LLM", "CollateToyPolicy"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "LLM", "CollateToyPolicy", "TestSupport"]),
         .testTarget(name: "DemoModelTests", dependencies: ["DemoModel", "LLM", "Collate", "TensorCore"]),
     ],
     swiftLanguageModes: [.v6]

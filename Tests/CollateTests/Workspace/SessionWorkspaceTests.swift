@@ -2,6 +2,7 @@ import Foundation
 import LLM
 import Testing
 @testable import Collate
+import TestSupport
 
 /// The workspace owns a round's models, adapters, pairs and provider training.
 @Suite struct SessionWorkspaceTests {
