@@ -126,7 +126,7 @@ public enum PreferenceExport {
         }
         var written: [Int: (URL, Int)] = [:]
         for (provider, rows) in try rows(session: session, iteration: iteration) {
-            let url = directory.appendingPathComponent("provider-\(provider).preferences.jsonl")
+            let url = directory.appendingPathComponent("\(AdapterID(iteration: iteration, provider: provider).name).preferences.jsonl")
             try Session.writeAtomically(Data(try jsonLines(rows).utf8), to: url)
             written[provider] = (url, rows.count)
         }
