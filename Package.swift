@@ -50,7 +50,7 @@ let package = Package(
 
         // The workbench app: state, keymap, a pure update function, pure views, the runner.
         // Talks to the session through `WorkbenchBackend`; `SessionBackend` is the Collate adapter.
-        .target(name: "Workbench", dependencies: ["TUIKit", "Collate"]),
+        .target(name: "Workbench", dependencies: ["TUIKit", "Collate", "TensorCore"]),
         // The method: sessions (manifest + SQLite store), task data, scoring, pairs, labels,
         // the DPO loss and trainer (a provider = the Llama model + a LoRA adapter). Knows
         // nothing of terminals.
@@ -113,13 +113,16 @@ let package = Package(
             ]
         ),
 
+        // Helpers every test target shares (a temporary directory); not shipped.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate", "LLM"],
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TUIKit", "Collate", "LLM", "TensorCore"],
                     exclude: ["Snapshots", "FuzzCorpus"]),
         .testTarget(name: "TUICursesTests", dependencies: ["TUICurses", "TUIKit", "CNcursesw"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "LLM", "CollateToyPolicy"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "TensorCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CollateTests", dependencies: ["Collate", "TensorCore", "LLM", "CollateToyPolicy", "TestSupport"]),
         .testTarget(name: "DemoModelTests", dependencies: ["DemoModel", "LLM", "Collate", "TensorCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -45,7 +45,7 @@ public enum DemoRecipe {
                              progress: (DemoBuildEvent) -> Void = { _ in }) throws {
         if let problem = configuration.problem { throw DemoRecipeError("recipe configuration: \(problem)") }
         guard !examples.isEmpty else { throw DemoRecipeError("no training problems with a rationale") }
-        let checkpoint = TrainingCheckpoint(directory: checkpoints)
+        let checkpoint = DemoCheckpoint(directory: checkpoints)
         let loaded = resume ? try checkpoint.load() : nil
         if resume, let loaded, loaded.configuration != configuration {
             throw DemoRecipeError("the checkpoint in \(checkpoints.path) was made with another recipe configuration "

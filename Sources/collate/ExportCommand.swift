@@ -92,7 +92,7 @@ struct ExportCommand: ParsableCommand {
         } else {
             print("no labels yet: no preference data to export")
         }
-        let runs = try opened.store.read { db in try RunRecord.fetchAll(db) }
+        let runs = try opened.store.runs()
         let directory = (root ?? opened.location.exports).appendingPathComponent("metrics", isDirectory: true)
         for run in runs {
             guard let id = run.id else { continue }

@@ -53,13 +53,11 @@ struct StatusCommand: ParsableCommand {
             lines.append("  run \(id) \(run.kind) (\(stage)): \(run.status.rawValue), \(try session.store.stepCount(runID: id)) steps"
                 + (run.message.map { ": \($0)" } ?? ""))
         }
-        let latest = ProviderModels.latestAdapterIteration(session)
+        let workspace = try SessionWorkspace(session)
+        let latest = try workspace.latestAdapterIteration()
         if let latest {
             for round in 0...latest {
-                let present = (1...session.manifest.effectiveProviderCount).filter {
-                    FileManager.default.fileExists(atPath: ProviderAdapters.directory(session.location, iteration: round, provider: $0)
-                        .appendingPathComponent("adapter_config.json").path)
-                }
+                let present = try workspace.providers.filter { try workspace.hasAdapter(AdapterID(iteration: round, provider: $0)) }
                 lines.append("adapters of round \(round): providers \(present.map(String.init).joined(separator: ", "))")
             }
         } else {

@@ -43,43 +43,39 @@ struct TrainCommand: ParsableCommand {
         if labels.auto.isEmpty && labels.human.isEmpty {
             throw CommandFailure("no pairs in iteration \(iteration) yet: run the pairs stage first")
         }
-        var failed = false
-        var withoutPairs: [TrainStage.Options] = []
-        var trained = 0
-        for provider in provider.map({ [$0] }) ?? Array(1...count) {
-            let options = TrainStage.Options(iteration: iteration, provider: provider, maxSteps: steps,
-                                             freshAdapterWhenMissing: freshAdapter)
-            var progress = TrainProgress()
-            let result = try TrainStage.run(session: opened, options: options) { event in
-                progress.observe(event)
-                if let line = Self.line(event, provider: provider, progress: progress) { Self.emit(line) }
-                return .proceed
-            }
+        let workspace = try SessionWorkspace(opened)
+        var progress = TrainProgress()
+        let plan = SessionWorkspace.RoundTrainingPlan(iteration: iteration, providers: provider.map { [$0] } ?? Array(1...count),
+                                                      maxSteps: steps, freshAdapterWhenMissing: freshAdapter)
+        let report = try workspace.trainProviders(plan, shouldStart: { _ in
+            progress = TrainProgress()
+            return true
+        }, onEvent: { provider, event in
+            progress.observe(event)
+            if let line = Self.line(event, provider: provider, progress: progress) { Self.emit(line) }
+            return .proceed
+        }, onResult: { provider, result in
             switch result {
             case .noPairs:
                 Self.emit("provider \(provider): no pairs to train on in iteration \(iteration) (the filter or a person dropped every one)")
-                withoutPairs.append(options)
             case .trained(.failed(_, _, let message), _, _):
                 FileHandle.standardError.write(Data("provider \(provider): \(message)\n".utf8))
-                failed = true
             case .trained(.finished(_, let steps), let pairs, let adapter):
-                trained += 1
                 Self.emit("provider \(provider): \(steps) steps on \(pairs) pairs done"
                           + (adapter.map { ", adapter saved to \($0.path)" } ?? ""))
             case .trained(.stopped(_, let step), _, _):
                 Self.emit("provider \(provider): stopped after step \(step); run train again to resume")
+            case .alreadySaved:
+                break
             }
+        })
+        // The round's no-pairs policy (the loop's too): such a provider keeps its adapter as
+        // this iteration's, so the next generate finds every provider's.
+        for (provider, target) in report.kept.sorted(by: { $0.key < $1.key }) {
+            Self.emit("provider \(provider): adapter of iteration \(iteration - 1) kept unchanged as "
+                      + "iteration \(iteration)'s: \(target.path)")
         }
-        // As the loop does: once the round trained someone, a provider without pairs keeps its
-        // adapter as this iteration's, so the next generate finds every provider's.
-        if trained > 0 {
-            for options in withoutPairs {
-                let target = try TrainStage.keepAdapterUnchanged(session: opened, options: options)
-                Self.emit("provider \(options.provider): adapter of iteration \(iteration - 1) kept unchanged as "
-                          + "iteration \(iteration)'s: \(target.path)")
-            }
-        }
-        if failed { throw ExitCode.failure }
+        if case .failed? = report.unfinished?.outcome { throw ExitCode.failure }
     }
 
     /// One line straight to the file descriptor: a reader of a pipe (a test, a log) sees each

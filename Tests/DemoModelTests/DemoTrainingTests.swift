@@ -54,7 +54,7 @@ import Testing
         try DemoRecipe.build(examples: examples, templates: templates, configuration: configuration, output: split,
                              checkpoints: splitChecks, resume: false, pausingAt: 2)
         #expect(!FileManager.default.fileExists(atPath: split.path))
-        let paused = try #require(try TrainingCheckpoint(directory: splitChecks).load())
+        let paused = try #require(try DemoCheckpoint(directory: splitChecks).load())
         #expect(paused.step == 2)
         var resumedSteps: [Int] = []
         try DemoRecipe.build(examples: examples, templates: templates, configuration: configuration, output: split,
@@ -63,8 +63,8 @@ import Testing
         }
         #expect(resumedSteps == [3, 4])
 
-        let a = try #require(try TrainingCheckpoint(directory: wholeChecks).load())
-        let b = try #require(try TrainingCheckpoint(directory: splitChecks).load())
+        let a = try #require(try DemoCheckpoint(directory: wholeChecks).load())
+        let b = try #require(try DemoCheckpoint(directory: splitChecks).load())
         #expect(a.step == 4 && b.step == 4)
         #expect(a.sampler == b.sampler)
         #expect(a.optimizerState == b.optimizerState)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LLM
+import TestSupport
 
 @Suite struct BPETrainerTests {
     func train(_ texts: [String], vocabularySize: Int = 1000, minimumPairCount: Int = 2) throws -> TrainedBPE {
@@ -75,7 +76,7 @@ import Testing
 
     @Test func theLoaderReadsTheWrittenFile() throws {
         let trained = try train(BPETrainerFixture.corpus, vocabularySize: 450)
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("tokenizer.json")
         try trained.write(to: url)
         let tokenizer = try Tokenizer(contentsOf: url)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LLM
+import TestSupport
 
 /// `--chat`: ChatML and Llama 3 templates recognised from tokenizer_config.json; the expected
 /// prompts are what jinja2 (as transformers runs it) renders from the same template texts
@@ -22,7 +23,7 @@ import Testing
 
     /// A directory holding tokenizer_config.json with `chatTemplate` (a JSON value).
     private func directory(chatTemplate: JSONValue?) throws -> TemporaryDirectory {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         var entries: [(key: String, value: JSONValue)] = [(key: "model_max_length", value: .int(2048))]
         if let chatTemplate { entries.append((key: "chat_template", value: chatTemplate)) }
         try Data(JSONWriter.string(.object(JSONObject(entries))).utf8)
@@ -80,7 +81,7 @@ import Testing
         do { _ = try ChatTemplate(directory: none.url, tokenizer: tokenizer); Issue.record("no template accepted") } catch {
             #expect(error.reason.contains("has no chat_template"))
         }
-        let empty = TemporaryDirectory()
+        let empty = try TemporaryDirectory()
         do { _ = try ChatTemplate(directory: empty.url, tokenizer: tokenizer); Issue.record("missing file accepted") } catch {
             #expect(error.file.hasSuffix("tokenizer_config.json") && error.reason.contains("cannot read"))
         }
@@ -97,7 +98,7 @@ import Testing
 @Suite struct ChatTemplateJinjaFileTests {
     @Test func jinjaFileBesideTheConfigWinsAndErrorsNameIt() throws {
         let tokenizer = try ChatTemplateTests.llama3Tokens.tokenizer()
-        let folder = TemporaryDirectory()
+        let folder = try TemporaryDirectory()
         // tokenizer_config.json says ChatML (which this tokenizer lacks); the .jinja file is Llama 3.
         try Data(#"{"chat_template": "<|im_start|>"}"#.utf8).write(to: folder.url.appendingPathComponent(ChatTemplate.configFileName))
         _ = folder.file(ChatTemplate.jinjaFileName, text: ChatTemplateTests.llama3)
@@ -105,13 +106,13 @@ import Testing
         #expect(template.form == .llama3)
         #expect(template.prompt(user: "Hi") == "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
 
-        let other = TemporaryDirectory()
+        let other = try TemporaryDirectory()
         _ = other.file(ChatTemplate.jinjaFileName, text: "{% for m in messages %}[INST] {{ m['content'] }} [/INST]{% endfor %}")
         do { _ = try ChatTemplate(directory: other.url, tokenizer: tokenizer); Issue.record("unknown template accepted") } catch {
             #expect(error.file == other.url.appendingPathComponent(ChatTemplate.jinjaFileName).path)
             #expect(error.reason.contains("neither ChatML"))
         }
-        let invalid = TemporaryDirectory()
+        let invalid = try TemporaryDirectory()
         _ = invalid.file(ChatTemplate.jinjaFileName, bytes: [0xFF, 0xFE, 0x00])
         do { _ = try ChatTemplate(directory: invalid.url, tokenizer: tokenizer); Issue.record("invalid UTF-8 accepted") } catch {
             #expect(error.file.hasSuffix(ChatTemplate.jinjaFileName) && error.reason.contains("UTF-8"))

@@ -2,6 +2,7 @@ import Foundation
 import TensorCore
 import Testing
 @testable import LLM
+import TestSupport
 
 /// Issue 23: hostile checkpoints. A NaN or infinity in any tensor (of a model or of an
 /// adapter) is refused at load naming the tensor; a config.json claiming more layers than the
@@ -36,7 +37,7 @@ import Testing
     @Test(arguments: poisoned.indices)
     func aNonFiniteWeightIsRefusedNamingItsTensor(_ index: Int) throws {
         let testCase = Self.poisoned[index]
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let model = TinyModel.model()
         try model.save(to: directory.url, dtype: testCase.dtype, tokenizerJSON: TinyModel.tokenizerFixture.json)
         let weights = directory.url.appendingPathComponent("model.safetensors")
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func aNonFiniteAdapterIsRefusedNamingItsTensor() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let model = TinyModel.model()
         let adapter = TinyModel.trainedAdapter(for: model)
         try adapter.save(to: directory.url)
@@ -95,7 +96,7 @@ import Testing
     /// 10^9 layers stops at the first layer the checkpoint lacks instead of listing 9 * 10^9
     /// names first (which allocated until the process died).
     @Test func aConfigClaimingABillionLayersIsRefusedAtTheFirstMissingLayer() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let model = TinyModel.model()
         try model.save(to: directory.url, tokenizerJSON: TinyModel.tokenizerFixture.json)
         let configURL = directory.url.appendingPathComponent("config.json")
@@ -117,7 +118,7 @@ import Testing
 /// Issue 23: a garbage adapter_config.json is an error naming that file.
 @Suite struct AdapterConfigErrorTests {
     @Test func garbageAdapterConfigNamesTheFile() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let model = TinyModel.model()
         try TinyModel.trainedAdapter(for: model).save(to: directory.url)
         let config = directory.url.appendingPathComponent("adapter_config.json")

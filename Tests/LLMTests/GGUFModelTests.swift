@@ -2,12 +2,13 @@ import Foundation
 import Testing
 import TensorCore
 @testable import LLM
+import TestSupport
 
 /// A tiny random model written as a llama GGUF the way convert_hf_to_gguf.py writes one
 /// (ggml dimension order, Q/K rows permuted for ggml's RoPE, tokenizer.ggml.*), then opened
 /// with `ModelDirectory`: the config, the tokenizer and the logits must be the original's.
 @Suite struct GGUFModelTests {
-    let directory = TemporaryDirectory()
+    let directory = try! TemporaryDirectory()  // a suite property cannot throw; creating a temp dir does not fail in practice
 
     /// convert_hf_to_gguf.py's `permute`: rows reshaped [heads, 2, D/2, in], axes 1 and 2
     /// swapped, so GGUF row h*D + 2i + j holds HF row h*D + j*D/2 + i.

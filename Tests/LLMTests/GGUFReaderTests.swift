@@ -2,11 +2,12 @@ import Foundation
 import Testing
 import TensorCore
 @testable import LLM
+import TestSupport
 
 /// The GGUF header reader: every value type, tensor infos, alignment, and one test per way
 /// a file can be wrong (each error names the file and the key or tensor).
 @Suite struct GGUFReaderTests {
-    let directory = TemporaryDirectory()
+    let directory = try! TemporaryDirectory()  // a suite property cannot throw; creating a temp dir does not fail in practice
 
     private func open(_ file: GGUFTestFile) throws(GGUFError) -> GGUFFile {
         try GGUFFile(url: file.write(to: directory))

@@ -1,6 +1,7 @@
 import Foundation
 import TensorCore
 @testable import LLM
+import TestSupport
 
 /// Writes GGUF bytes by hand for tests: any metadata (every value type, nested arrays) and
 /// tensors with raw data. Offsets are laid out as the format says (each tensor padded to the

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TensorCore
 @testable import LLM
+import TestSupport
 
 @Suite struct LlamaForwardTests {
     struct Variant: CustomTestStringConvertible, Sendable {
@@ -57,7 +58,7 @@ import TensorCore
 
     @Test func savedDirectoryReloadsExactlyInF32AndWithinRoundingInBF16() throws {
         let model = TinyModel.model(.qwen2, tied: false, qkvBias: true)
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let f32 = directory.url.appendingPathComponent("f32"), bf16 = directory.url.appendingPathComponent("bf16")
         try model.save(to: f32, dtype: .float32, tokenizerJSON: TinyModel.tokenizerFixture.json)
         try model.save(to: bf16, dtype: .bfloat16, tokenizerJSON: TinyModel.tokenizerFixture.json)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TensorCore
 @testable import LLM
+import TestSupport
 
 @Suite struct LoRATests {
     @Test func freshAdapterChangesNothingAndStartsWithZeroB() {
@@ -41,7 +42,7 @@ import TensorCore
         #expect(difference <= 1e-4, "max abs diff \(difference)")
         #expect(maxAbsDifference(model.logits(ids: ids).scalars, adapted) > 1e-3)   // base unchanged
         // Saved merged model reloads to the same logits.
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let base = directory.url.appendingPathComponent("base"), out = directory.url.appendingPathComponent("merged")
         try model.save(to: base, tokenizerJSON: TinyModel.tokenizerFixture.json)
         try merged.save(to: out, copyingTokenizerFrom: base)
@@ -57,7 +58,7 @@ import TensorCore
     @Test func peftDirectoryRoundTrips() throws {
         var model = TinyModel.model(tied: false)
         let adapter = TinyModel.trainedAdapter(for: model, targets: [.q, .k, .o, .up], rank: 2, alpha: 5, rsLoRA: true)
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try adapter.save(to: directory.url, baseModel: "tiny")
         let file = try SafetensorsFile(url: directory.url.appendingPathComponent("adapter_model.safetensors"))
         #expect(try file.info("base_model.model.model.layers.1.self_attn.k_proj.lora_A.weight").shape == [2, 32])
@@ -76,7 +77,7 @@ import TensorCore
 
     @Test func peftDirectoryWithAMissingFactorNamesIt() throws {
         let model = TinyModel.model()
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try TinyModel.trainedAdapter(for: model, targets: [.v]).save(to: directory.url)
         // Claim a target the weights file does not hold.
         let configURL = directory.url.appendingPathComponent("adapter_config.json")
@@ -132,7 +133,7 @@ extension LoRATests {
     @Test(arguments: [#""use_dora": true"#, #""rank_pattern": {"q_proj": 8}"#, #""layers_to_transform": [0]"#])
     func peftOptionsThatChangeTheMathsAreRefused(_ option: String) throws {
         let model = TinyModel.model()
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try TinyModel.trainedAdapter(for: model, targets: [.v]).save(to: directory.url)
         let configURL = directory.url.appendingPathComponent("adapter_config.json")
         let text = try String(contentsOf: configURL, encoding: .utf8).replacingOccurrences(of: "\"bias\"", with: "\(option), \"bias\"")

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import LLM
+import TestSupport
 
 @Suite struct ModelDirectoryTests {
-    let directory = TemporaryDirectory()
+    let directory = try! TemporaryDirectory()  // a suite property cannot throw; creating a temp dir does not fail in practice
 
     static let tiny = ModelConfig(
         modelType: .llama, vocabSize: 300, hiddenSize: 8, intermediateSize: 12, numHiddenLayers: 2,

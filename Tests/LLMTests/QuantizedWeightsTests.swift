@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TensorCore
 @testable import LLM
+import TestSupport
 
 /// Quantized weights kept in memory: a GGUF whose matrices are Q8_0 / Q4_0 / Q4_1 loaded
 /// with `.asStored` holds its blocks (never dequantized at load) and gives the log-probs of
@@ -9,7 +10,7 @@ import TensorCore
 /// GEMM (scoring a sequence) and the matrix-vector kernel (decoding token by token);
 /// `--weights q8_0` quantizes any checkpoint's matrices as ggml does.
 @Suite struct QuantizedWeightsTests {
-    let directory = TemporaryDirectory()
+    let directory = try! TemporaryDirectory()  // a suite property cannot throw; creating a temp dir does not fail in practice
 
     static func model(tied: Bool) -> LlamaModel { TinyModel.model(tied: tied, seed: 21) }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LLM
+import TestSupport
 
 /// Reads files written by the reference `safetensors` writer and checks that ours writes the
 /// same bytes, using `crosscheck/safetensors_crosscheck.py`'s output. Skipped, with the reason
@@ -65,7 +66,7 @@ import Testing
     /// its layout is ours (names sorted), and the bytes must be identical.
     @Test(.enabled(if: available, "no reference files: run `python crosscheck/safetensors_crosscheck.py` in a venv with safetensors"))
     func writerProducesTheReferenceBytes() throws {
-        let scratch = TemporaryDirectory()
+        let scratch = try TemporaryDirectory()
         for (name, metadata, tensors) in try expectations() where !name.contains("mixed") {
             let ours = scratch.url.appendingPathComponent(name)
             try SafetensorsWriter.write(tensors.map { tensor in

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import LLM
+import TestSupport
 
 /// One test per way a safetensors file can be wrong; each builds the bad bytes itself and
 /// checks the exact error (which names the file).
 @Suite struct SafetensorsMalformedTests {
-    let directory = TemporaryDirectory()
+    let directory = try! TemporaryDirectory()  // a suite property cannot throw; creating a temp dir does not fail in practice
 
     private func open(_ bytes: [UInt8], name: String = "bad.safetensors") throws(SafetensorsError) -> SafetensorsFile {
         try SafetensorsFile(url: directory.file(name, bytes: bytes))

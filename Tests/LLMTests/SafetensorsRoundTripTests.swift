@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import LLM
+import TestSupport
 
 @Suite struct SafetensorsRoundTripTests {
-    let directory = TemporaryDirectory()
+    let directory = try! TemporaryDirectory()  // a suite property cannot throw; creating a temp dir does not fail in practice
 
     /// Values exactly representable in F16 and BF16, so every dtype must give them back bit for bit.
     let exactValues: [Float] = [0, -0.0, 1, -2.25, 0.5, 3, 96, -0.125, .infinity, -.infinity, 1.5, 7]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TensorCore
 @testable import LLM
+import TestSupport
 
 /// 16-bit weight storage: a model whose matrices stay F16/BF16 in memory gives the logits of
 /// the Float32 model built from the same (widened) values: the kernels widen in registers
@@ -10,7 +11,7 @@ import TensorCore
     @Test(arguments: [ScalarEncoding.float16, .bfloat16])
     func sixteenBitCheckpointAsStoredMatchesItsWidenedLoad(encoding: ScalarEncoding) throws {
         let model = TinyModel.model(.qwen2, tied: false, qkvBias: true)
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try model.save(to: directory.url, dtype: encoding, tokenizerJSON: TinyModel.tokenizerFixture.json)
         let opened = try ModelDirectory(url: directory.url)
         let narrow = try LlamaModel(directory: opened, weightPrecision: .asStored)
@@ -39,7 +40,7 @@ import TensorCore
 
     @Test func float32ModelNarrowedOnLoadOrInMemoryAgrees() throws {
         let model = TinyModel.model(.llama, tied: true)
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try model.save(to: directory.url, dtype: .float32, tokenizerJSON: TinyModel.tokenizerFixture.json)
         let opened = try ModelDirectory(url: directory.url)
         let ids = TinyModel.randomIDs(9, seed: 11)

@@ -4,6 +4,7 @@ import LLM
 import Testing
 import TUIKit
 @testable import Workbench
+import TensorCore
 
 /// Issue 23: a seeded mutation loop over each parser we own, from the committed seed corpus
 /// in FuzzCorpus/. Every mutant must parse or throw the parser's own error: a crash (a trap,

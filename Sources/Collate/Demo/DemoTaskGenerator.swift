@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// The demo task: seeded multi-step arithmetic word problems (2 to 4 steps of + - * and exact
 /// /, small non-negative integers), written as GSM8K JSONL so that they go through the same

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The random draws of one problem: numbers in a range, one of a list. Built on `SplitMix64`
 /// so that a seed gives the same problems on every machine and in every future version.
 public struct DemoDraw {

@@ -83,7 +83,8 @@ public enum AdapterImport {
             notes.append("rank \(adapter.configuration.rank) differs from the manifest's [lora] rank \(session.manifest.lora.rank); "
                          + "the adapter keeps its own")
         }
-        try ProviderAdapters.save(adapter, to: target, baseModel: baseURL.path)
+        try SessionWorkspace(session).saveAdapter(adapter, as: AdapterID(iteration: iteration, provider: provider),
+                                                  baseDirectory: baseURL)
         return Imported(directory: target, rank: adapter.configuration.rank,
                         targets: adapter.configuration.targets.sorted().map(\.rawValue), notes: notes)
     }

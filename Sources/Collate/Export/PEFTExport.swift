@@ -35,12 +35,12 @@ public enum PEFTExport {
         let base = session.miftDirectory.standardizedFileURL.path
         let target = (root ?? session.location.exports).appendingPathComponent("peft/iteration-\(iteration)", isDirectory: true)
         var exported: [Exported] = []
-        for provider in 1...max(1, session.manifest.effectiveProviderCount) {
-            let source = ProviderAdapters.directory(session.location, iteration: iteration, provider: provider)
-            guard FileManager.default.fileExists(atPath: source.appendingPathComponent(LoRAAdapter.configFileName).path) else {
-                continue
-            }
-            let destination = target.appendingPathComponent("provider-\(provider)", isDirectory: true)
+        let workspace = try SessionWorkspace(session)
+        for provider in workspace.providers {
+            let id = AdapterID(iteration: iteration, provider: provider)
+            guard try workspace.hasAdapter(id) else { continue }
+            let source = workspace.adapterDirectory(id)
+            let destination = target.appendingPathComponent(id.name, isDirectory: true)
             exported.append(try copyAdapter(from: source, to: destination, baseModel: base, provider: provider))
         }
         guard !exported.isEmpty else {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LLM
 
 /// `collate export --format trl`: per provider, a directory TRL trains on as it is
@@ -28,39 +27,38 @@ public enum TRLExport {
         guard iteration >= 1 else {
             throw TrainingError.invalidConfiguration("iteration \(iteration): DPO data starts at iteration 1")
         }
-        let baseURL = session.miftDirectory
-        let base = baseURL.standardizedFileURL.path
-        var loaded: (model: LlamaModel, tokenizer: Tokenizer)?
+        let workspace = try SessionWorkspace(session)
+        let base = session.miftDirectory.standardizedFileURL.path
         var exported: [Exported] = []
         let labels = try labelCounts(session: session, iteration: iteration)
-        for provider in 1...max(1, session.manifest.effectiveProviderCount) {
-            let pairs = try SessionPreferencePairs.pairs(session: session, iteration: iteration, provider: provider)
+        for provider in workspace.providers {
+            let pairs = try workspace.trainingPairs(iteration: iteration, provider: provider)
             guard !pairs.isEmpty else { continue }
-            let start = ProviderAdapters.directory(session.location, iteration: iteration - 1, provider: provider)
-            guard FileManager.default.fileExists(atPath: start.appendingPathComponent(LoRAAdapter.configFileName).path) else {
+            let startID = AdapterID(iteration: iteration - 1, provider: provider)
+            let start = workspace.adapterDirectory(startID)
+            guard try workspace.hasAdapter(startID) else {
                 throw TrainingError.io(path: start.path, reason: "provider \(provider) has no adapter from iteration \(iteration - 1), "
                     + "the starting point and reference of iteration \(iteration) (run the providers stage first)")
             }
             var computed = 0
             let stored = try session.store.referenceLogprobs(iteration: iteration, provider: provider)
             if pairs.contains(where: { stored[$0.id] == nil }) {
-                if loaded == nil {
-                    let directory = try ModelDirectory(url: baseURL)
-                    loaded = (try LlamaModel(directory: directory), directory.tokenizer)
-                }
-                guard var model = loaded?.model, let tokenizer = loaded?.tokenizer else { continue }
-                let name = "provider-\(provider)"
-                model.adapters = [name: try LoRAAdapter(contentsOf: start, for: model)]
-                let policy = try LlamaPreferencePolicy(model: model, tokenizer: tokenizer, adapterName: name)
+                // The workspace loads the base the first time a provider needs it, then shares it.
+                let loaded = try workspace.base()
+                var model = loaded.model
+                model.adapters = [startID.name: try workspace.loadAdapter(startID, for: model)]
+                let policy = try LlamaPreferencePolicy(model: model, tokenizer: loaded.tokenizer, adapterName: startID.name)
                 computed = try ReferenceLogprobComputation.completeMissing(
                     store: session.store, policy: policy, pairs: pairs, iteration: iteration, provider: provider,
                     batchSize: session.manifest.dpo.training.batchSize).computed
             }
-            let rows = try PreferenceExport.rows(session: session, iteration: iteration)[provider] ?? []
+            let rows = try PreferenceExport.labelledRows(session: session, iteration: iteration, providers: [provider])[provider]?
+                .map(\.row) ?? []
             let metadata = makeMetadata(session: session, iteration: iteration, provider: provider, base: base,
                                         rows: rows, labels: labels, now: now)
             let directory = (root ?? session.location.exports)
-                .appendingPathComponent("trl/iteration-\(iteration)/provider-\(provider)", isDirectory: true)
+                .appendingPathComponent("trl/iteration-\(iteration)", isDirectory: true)
+                .appendingPathComponent(AdapterID(iteration: iteration, provider: provider).name, isDirectory: true)
             try writeDirectory(directory, rows: rows, metadata: metadata, startAdapter: start, base: base, provider: provider)
             exported.append(Exported(provider: provider, directory: directory, pairs: rows.count, referencesComputed: computed))
         }
@@ -110,13 +108,10 @@ public enum TRLExport {
 
     /// The effective labels of the iteration's training prompts, counted by action.
     static func labelCounts(session: Session, iteration: Int) throws -> DPOExportMetadata.LabelCounts {
-        try session.store.read { db in
-            let trainIDs = Set(try Int64.fetchAll(db, sql: "SELECT id FROM prompt WHERE split = 'train'"))
-            let labels = try SessionStore.effectiveLabels(db, iteration: iteration).filter { trainIDs.contains($0.promptId) }
-            func count(_ action: LabelAction) -> Int { labels.filter { $0.action == action }.count }
-            return DPOExportMetadata.LabelCounts(
-                trainPrompts: trainIDs.count, unlabelled: trainIDs.count - labels.count, chosen: count(.chosen),
-                keptFiltered: count(.keptFiltered), filtered: count(.filtered), dropped: count(.dropped))
-        }
+        let (trainPrompts, labels) = try session.store.trainingLabelsInForce(iteration: iteration)
+        func count(_ action: LabelAction) -> Int { labels.filter { $0.action == action }.count }
+        return DPOExportMetadata.LabelCounts(
+            trainPrompts: trainPrompts, unlabelled: trainPrompts - labels.count, chosen: count(.chosen),
+            keptFiltered: count(.keptFiltered), filtered: count(.filtered), dropped: count(.dropped))
     }
 }

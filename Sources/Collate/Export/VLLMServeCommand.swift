@@ -47,14 +47,15 @@ public struct VLLMServeCommand: Sendable, Equatable {
         let chosen = try iteration ?? Self.latestIteration(session)
         guard let chosen else { throw Error.noAdapters(iteration: nil) }
         var modules: [Module] = [], warnings: [String] = [], notes: [String] = []
-        for provider in 1...max(1, session.manifest.effectiveProviderCount) {
-            let found = stride(from: chosen, through: 0, by: -1).lazy.map { iteration in
-                (iteration, ProviderAdapters.directory(session.location, iteration: iteration, provider: provider))
-            }.first { FileManager.default.fileExists(atPath: $0.1.appendingPathComponent(LoRAAdapter.configFileName).path) }
-            guard let (iteration, directory) = found else { continue }
+        let workspace = try SessionWorkspace(session)
+        for provider in workspace.providers {
+            let found = try stride(from: chosen, through: 0, by: -1).lazy.map { AdapterID(iteration: $0, provider: provider) }
+                .first(where: workspace.hasAdapter)
+            guard let found else { continue }
+            let (iteration, directory) = (found.iteration, workspace.adapterDirectory(found))
             let configURL = directory.appendingPathComponent(LoRAAdapter.configFileName)
             let config = try PEFTExport.readConfig(configURL)
-            let name = "provider-\(provider)"
+            let name = found.name
             if iteration != chosen { notes.append("\(name): no adapter in iteration \(chosen), serving iteration \(iteration)'s") }
             modules.append(Module(name: name, path: directory.standardizedFileURL.path, rank: config["r"]?.intValue ?? 0))
             warnings += VLLMCompatibility.warnings(config: config).map { "\(name): \($0)" }
@@ -66,17 +67,8 @@ public struct VLLMServeCommand: Sendable, Equatable {
 
     /// The newest `adapters/iteration-<I>` that holds a provider adapter.
     static func latestIteration(_ session: Session) throws -> Int? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: session.location.adapters.path)) ?? []
-        let iterations = names.compactMap { name -> Int? in
-            guard name.hasPrefix("iteration-") else { return nil }
-            return Int(name.dropFirst("iteration-".count))
-        }
-        return iterations.sorted(by: >).first { iteration in
-            (1...max(1, session.manifest.effectiveProviderCount)).contains { provider in
-                FileManager.default.fileExists(atPath: ProviderAdapters.directory(session.location, iteration: iteration, provider: provider)
-                    .appendingPathComponent(LoRAAdapter.configFileName).path)
-            }
-        }
+        // The store's rows (checked against the directories as the workspace opens).
+        try SessionWorkspace(session).store.adapters().map(\.iteration).max()
     }
 
     /// The arguments after `vllm`: serve BASE --enable-lora --lora-modules n=p ... --max-lora-rank R --max-loras S.

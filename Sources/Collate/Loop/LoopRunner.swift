@@ -53,6 +53,14 @@ public enum LoopRunner {
     /// Runs (or resumes) the loop and returns the table, rows 0...K.
     public static func run(session: Session, options: Options = Options(),
                            onEvent: (Event) -> TrainingControl = { _ in .proceed }) throws -> [LoopRow] {
+        try run(workspace: try SessionWorkspace(session), options: options, onEvent: onEvent)
+    }
+
+    /// The same on a workspace: M_IFT is loaded once (after the MIFT stage) and shared by every
+    /// stage of every round.
+    public static func run(workspace: SessionWorkspace, options: Options = Options(),
+                           onEvent: (Event) -> TrainingControl = { _ in .proceed }) throws -> [LoopRow] {
+        let session = workspace.session
         let iterations = options.iterations ?? session.manifest.iterations
         func stage(_ name: String) { _ = onEvent(.stage(name)) }
         let progress: (StageProgress) -> Void = { _ = onEvent(.progress($0)) }
@@ -73,64 +81,63 @@ public enum LoopRunner {
         }
 
         stage("providers")
-        let providers = try ProvidersStage.run(session: session, onProgress: progress) { provider, event in
+        let providers = try ProvidersStage.run(workspace: workspace, onProgress: progress) { provider, event in
             onEvent(.training(stage: "providers: DPO provider \(provider)", event))
         }
         if let ended = providers.providers.first(where: { $0.adapter == nil }), let outcome = ended.outcome {
             throw Failure.trainingEnded(stage: "providers: DPO provider \(ended.provider)", outcome: outcome)
         }
-        try evaluate(session: session, round: 0, options: options, onEvent: onEvent)
+        try evaluate(workspace: workspace, round: 0, options: options, onEvent: onEvent)
 
         for round in 1...max(iterations, 1) where iterations >= 1 {
-            let models = try ProviderModels.load(session: session, iteration: round)
-            stage("iteration \(round): generate")
-            _ = try GenerateStage.run(session: session, models: models,
-                                      options: GenerateStage.Options(iteration: round, limit: options.trainLimit),
-                                      onProgress: progress)
-            stage("iteration \(round): score")
-            _ = try ScoreStage.run(session: session, mift: models.model, tokenizer: models.tokenizer,
-                                   options: ScoreStage.Options(iteration: round, limit: options.trainLimit,
-                                                               predictions: false),
-                                   onProgress: progress)
+            // Scoped so that the providers' adapters of iteration round - 1 are let go before
+            // training (the base they sit on is the workspace's and stays).
+            do {
+                let models = try workspace.providerModels(iteration: round)
+                stage("iteration \(round): generate")
+                _ = try GenerateStage.run(session: session, models: models,
+                                          options: GenerateStage.Options(iteration: round, limit: options.trainLimit),
+                                          onProgress: progress)
+                stage("iteration \(round): score")
+                _ = try ScoreStage.run(session: session, mift: models.model, tokenizer: models.tokenizer,
+                                       options: ScoreStage.Options(iteration: round, limit: options.trainLimit,
+                                                                   predictions: false),
+                                       onProgress: progress)
+            }
             stage("iteration \(round): pairs")
             _ = try PairsStage.run(session: session, iteration: round)
-            for provider in models.providers {
-                let name = "iteration \(round): DPO provider \(provider)"
-                stage(name)
-                try train(session: session, round: round, provider: provider) { onEvent(.training(stage: name, $0)) }
-            }
-            try evaluate(session: session, round: round, options: options, onEvent: onEvent)
+            try train(workspace: workspace, round: round, onEvent: onEvent)
+            try evaluate(workspace: workspace, round: round, options: options, onEvent: onEvent)
         }
         return try LoopSummary.rows(store: session.store, iterations: iterations)
     }
 
     /// Round `round`'s eval: the eval stage on store iteration round + 1.
-    static func evaluate(session: Session, round: Int, options: Options,
+    static func evaluate(workspace: SessionWorkspace, round: Int, options: Options,
                          onEvent: (Event) -> TrainingControl) throws {
         _ = onEvent(.stage("iteration \(round): eval"))
-        let models = try ProviderModels.load(session: session, iteration: round + 1)
-        _ = try EvalStage.run(session: session, models: models,
+        let models = try workspace.providerModels(iteration: round + 1)
+        _ = try EvalStage.run(session: workspace.session, models: models,
                               options: EvalStage.Options(iteration: round + 1, limit: options.evalLimit),
                               onProgress: { _ = onEvent(.progress($0)) })
-        _ = onEvent(.row(try LoopSummary.row(store: session.store, iteration: round)))
+        _ = onEvent(.row(try LoopSummary.row(store: workspace.store, iteration: round)))
     }
 
-    /// Trains one provider in one round unless its adapter is saved already. A provider without
-    /// pairs in its partition keeps its adapter unchanged: it is saved again as this round's, so
-    /// the next round finds every provider.
-    static func train(session: Session, round: Int, provider: Int,
-                      onEvent: (TrainingEvent) -> TrainingControl) throws {
-        let target = ProviderAdapters.directory(session.location, iteration: round, provider: provider)
-        if FileManager.default.fileExists(atPath: target.appendingPathComponent(LoRAAdapter.configFileName).path) { return }
-        let result = try TrainStage.run(session: session, options: TrainStage.Options(iteration: round, provider: provider),
-                                        onEvent: onEvent)
-        switch result {
-        case .noPairs:
-            try TrainStage.keepAdapterUnchanged(session: session, options: TrainStage.Options(iteration: round, provider: provider))
-        case .trained(let outcome, _, _):
-            if !outcome.isFinished {
-                throw Failure.trainingEnded(stage: "iteration \(round): DPO provider \(provider)", outcome: outcome)
-            }
+    /// Trains every provider of the round whose adapter is not saved yet (`trainProviders`,
+    /// whose no-pairs policy saves a provider without pairs its adapter unchanged, so the next
+    /// round finds every provider). A run that stops or fails ends the loop; rerun to resume.
+    static func train(workspace: SessionWorkspace, round: Int, onEvent: (Event) -> TrainingControl) throws {
+        func name(_ provider: Int) -> String { "iteration \(round): DPO provider \(provider)" }
+        let plan = SessionWorkspace.RoundTrainingPlan(iteration: round, providers: Array(workspace.providers),
+                                                      skipSaved: true, completesRoundWithoutPairs: true)
+        let report = try workspace.trainProviders(plan, shouldStart: { provider in
+            _ = onEvent(.stage(name(provider)))
+            return true
+        }, onEvent: { provider, event in
+            onEvent(.training(stage: name(provider), event))
+        })
+        if let (provider, outcome) = report.unfinished {
+            throw Failure.trainingEnded(stage: name(provider), outcome: outcome)
         }
     }
 }

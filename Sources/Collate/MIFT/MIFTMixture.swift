@@ -1,4 +1,5 @@
 import LLM
+import TensorCore
 
 /// One tokenised MIFT example: prompt tokens (no loss) then target tokens with EOS appended
 /// (loss), encoded separately as FORMATS.md's token-boundary rule says.

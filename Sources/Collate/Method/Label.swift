@@ -62,8 +62,12 @@ public struct LabelAgreement: Sendable, Equatable {
         agreed = decisions.filter { Self.humanKeptAutoPair(auto: $0.auto, human: $0.human) }.count
     }
 
+    /// The one definition (the workbench's `Agreement` asks it too). A drop is an override
+    /// even over a filtered auto pair, whose training decision it shares: otherwise dropping
+    /// a filtered pair would read as agreement here and as disagreement on screen.
     public static func humanKeptAutoPair(auto: LabelDecision, human: LabelDecision) -> Bool {
         human.action.trains == auto.action.trains
+            && human.action != .dropped
             && human.chosenRationale == nil
             && human.chosenProvider != nil
             && human.chosenProvider == auto.chosenProvider

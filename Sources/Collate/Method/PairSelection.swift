@@ -1,3 +1,5 @@
+import TensorCore
+
 /// One rationale for a prompt with its answer score l_s. `provider` is its candidate number,
 /// from 1 (one per provider, more with [loop] rationales_per_provider: `SessionManifest.candidateCount`;
 /// 0 is never a candidate: it names the no-rationale baseline in the store).

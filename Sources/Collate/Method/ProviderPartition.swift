@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Which prompts each provider trains on (COLLATE.md sections 2 and 3): the data is split into
 /// S disjoint random subsets, one per provider, so that providers differ by what they saw.
 /// Under the no-provider-distinction ablation every provider gets all of it.

@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import TensorCore
 
 /// The generate stage (COLLATE.md section 3, step 1): every provider writes one rationale per
 /// prompt from P_IR(I) with the manifest's decoding (`eval_strategy` on validation and test),

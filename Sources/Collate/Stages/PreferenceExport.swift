@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One DPO pair in TRL's standard preference format (FORMATS.md): the rendered I -> R prompt
 /// and the two rationales without the prompt, plus the extra columns TRL tolerates.
@@ -49,56 +48,64 @@ public enum PreferenceExport {
     }
 
     public static func rows(session: Session, iteration: Int) throws -> [Int: [PreferenceRow]] {
+        try labelledRows(session: session, iteration: iteration).mapValues { $0.map(\.row) }
+    }
+
+    /// A provider's row with the id of the effective label it comes from (a DPO pair's key).
+    public struct LabelledRow: Sendable, Equatable {
+        public let labelID: Int64
+        public let row: PreferenceRow
+    }
+
+    /// `rows`, each with its label's id, read in one transaction; `providers` (nil: all)
+    /// limits whose rows and reference log-probs are gathered.
+    public static func labelledRows(session: Session, iteration: Int,
+                                    providers: Set<Int>? = nil) throws -> [Int: [LabelledRow]] {
         let manifest = session.manifest
         // Iteration 0 is the providers stage, whose subsets are of the rationale-bearing prompts
         // only: partitioning every training prompt would deal some pairs to another provider.
         let stageTwoSubsets = iteration == 0 ? try ProvidersStage.subsets(session: session) : nil
-        return try session.store.read { db in
-            let trainIDs = try Int64.fetchAll(db, sql: "SELECT id FROM prompt WHERE split = 'train' ORDER BY id")
-            let partition = try stageTwoSubsets ?? ProviderPartition.assign(
-                promptIDs: trainIDs, providerCount: manifest.effectiveProviderCount, seed: manifest.seeds.pairs,
-                distinct: !manifest.ablations.noProviderDistinction && manifest.providerPairs == .partition)
-            let labels = try SessionStore.effectiveLabels(db, iteration: iteration)
-            var rowsByPrompt: [Int64: PreferenceRow] = [:]
-            var labelIDs: [Int64: Int64] = [:]
-            for label in labels where label.action.trains {
-                guard let prompt = try PromptRecord.fetchOne(db, key: label.promptId), prompt.split == .train else { continue }
-                let texts = try GenerationRecord
-                    .filter(Column("promptId") == label.promptId && Column("iteration") == iteration)
-                    .fetchAll(db)
-                func text(_ provider: Int?) throws -> String {
-                    let number = provider ?? 0
-                    guard let generation = texts.first(where: { $0.provider == number }) else {
-                        throw Error.missingRationale(promptID: label.promptId, provider: number, iteration: iteration)
-                    }
-                    return generation.text
+        let sources = try session.store.preferenceSources(iteration: iteration)
+        let partition = try stageTwoSubsets ?? ProviderPartition.assign(
+            promptIDs: sources.trainPromptIDs, providerCount: manifest.effectiveProviderCount, seed: manifest.seeds.pairs,
+            distinct: !manifest.ablations.noProviderDistinction && manifest.providerPairs == .partition)
+        var rowsByPrompt: [Int64: PreferenceRow] = [:]
+        var labelIDs: [Int64: Int64] = [:]
+        for entry in sources.labels {
+            let label = entry.label
+            func text(_ provider: Int?) throws -> String {
+                let number = provider ?? 0
+                guard let generation = entry.generations.first(where: { $0.provider == number }) else {
+                    throw Error.missingRationale(promptID: label.promptId, provider: number, iteration: iteration)
                 }
-                let chosen = try label.chosenRationale ?? text(label.chosenProvider)
-                labelIDs[label.promptId] = label.id
-                rowsByPrompt[label.promptId] = PreferenceRow(
-                    prompt: manifest.templates.render(.rationale, instruction: prompt.instruction),
-                    chosen: chosen, rejected: try text(label.rejectedProvider), promptID: label.promptId,
-                    chosenProvider: label.chosenRationale == nil ? label.chosenProvider : nil,
-                    rejectedProvider: label.rejectedProvider, scoreChosen: label.scoreChosen,
-                    scoreRejected: label.scoreRejected, labelSource: label.source)
+                return generation.text
             }
-            // Each provider's rows carry that provider's reference log-probs once training stored them.
-            var result: [Int: [PreferenceRow]] = [:]
-            for (provider, ids) in partition {
-                let references = try ReferenceLogprobRecord
-                    .filter(Column("iteration") == iteration && Column("provider") == provider).fetchAll(db)
-                let byLabel = Dictionary(references.map { ($0.labelId, $0) }, uniquingKeysWith: { first, _ in first })
-                result[provider] = ids.compactMap { id in
-                    guard var row = rowsByPrompt[id] else { return nil }
-                    if let labelID = labelIDs[id], let reference = byLabel[labelID] {
-                        row.refChosenLogps = reference.chosenLogp
-                        row.refRejectedLogps = reference.rejectedLogp
-                    }
-                    return row
-                }
-            }
-            return result
+            let chosen = try label.chosenRationale ?? text(label.chosenProvider)
+            labelIDs[label.promptId] = label.id
+            rowsByPrompt[label.promptId] = PreferenceRow(
+                prompt: manifest.templates.render(.rationale, instruction: entry.prompt.instruction),
+                chosen: chosen, rejected: try text(label.rejectedProvider), promptID: label.promptId,
+                chosenProvider: label.chosenRationale == nil ? label.chosenProvider : nil,
+                rejectedProvider: label.rejectedProvider, scoreChosen: label.scoreChosen,
+                scoreRejected: label.scoreRejected, labelSource: label.source)
         }
+        // Each provider's rows carry that provider's reference log-probs once training stored them.
+        var result: [Int: [LabelledRow]] = [:]
+        for (provider, ids) in partition where providers?.contains(provider) ?? true {
+            let byLabel = sources.references[provider] ?? [:]
+            result[provider] = try ids.compactMap { id in
+                guard var row = rowsByPrompt[id] else { return nil }
+                guard let labelID = labelIDs[id] else {
+                    throw StoreError.corrupt("prompt \(id) has a preference row but no effective label")
+                }
+                if let reference = byLabel[labelID] {
+                    row.refChosenLogps = reference.chosenLogp
+                    row.refRejectedLogps = reference.rejectedLogp
+                }
+                return LabelledRow(labelID: labelID, row: row)
+            }
+        }
+        return result
     }
 
     /// One JSON object per line, keys in a fixed order-independent (sorted) form.
@@ -119,7 +126,7 @@ public enum PreferenceExport {
         }
         var written: [Int: (URL, Int)] = [:]
         for (provider, rows) in try rows(session: session, iteration: iteration) {
-            let url = directory.appendingPathComponent("provider-\(provider).preferences.jsonl")
+            let url = directory.appendingPathComponent("\(AdapterID(iteration: iteration, provider: provider).name).preferences.jsonl")
             try Session.writeAtomically(Data(try jsonLines(rows).utf8), to: url)
             written[provider] = (url, rows.count)
         }

@@ -42,18 +42,13 @@ public struct ProviderModels: Sendable {
 
     /// `adapters/iteration-<i>/provider-<s>/`, the same path the train stage writes.
     public static func adapterDirectory(_ location: SessionLocation, iteration: Int, provider: Int) -> URL {
-        ProviderAdapters.directory(location, iteration: iteration, provider: provider)
+        AdapterID(iteration: iteration, provider: provider).directory(in: location)
     }
 
     /// The highest iteration with an adapter directory for provider 1, if any.
     public static func latestAdapterIteration(_ session: Session) -> Int? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: session.location.adapters.path)) ?? []
-        return names.compactMap { name -> Int? in
-            guard name.hasPrefix("iteration-"), let value = Int(name.dropFirst("iteration-".count)) else { return nil }
-            let config = adapterDirectory(session.location, iteration: value, provider: 1)
-                .appendingPathComponent(LoRAAdapter.configFileName)
-            return FileManager.default.fileExists(atPath: config.path) ? value : nil
-        }.max()
+        // As the folder scan it replaces did, a store that cannot be read has no adapters.
+        (try? SessionWorkspace(session).latestAdapterIteration()) ?? nil
     }
 
     /// The iteration a new round of rationales belongs to: one past the latest adapters
@@ -62,58 +57,17 @@ public struct ProviderModels: Sendable {
         (latestAdapterIteration(session) ?? 0) + 1
     }
 
-    /// M_IFT alone (no provider adapters): the scorer's frozen model.
+    /// M_IFT alone (no provider adapters): the scorer's frozen model, loaded for this call
+    /// (a long-lived caller keeps a `SessionWorkspace`, which loads it once).
     public static func loadMIFT(session: Session) throws -> (directory: URL, model: LlamaModel, tokenizer: Tokenizer) {
-        let directory = session.miftDirectory
-        guard FileManager.default.fileExists(atPath: directory.path) else {
-            throw StageError.model(path: directory.path, reason: "no such directory (write M_IFT to mift/ "
-                + "or set model in session.toml)")
-        }
-        do {
-            let opened = try ModelDirectory(url: directory)
-            return (directory, try LlamaModel(directory: opened), opened.tokenizer)
-        } catch {
-            throw StageError.model(path: directory.path, reason: "\(error)")
-        }
+        let base = try SessionWorkspace(session).base()
+        return (base.directory, base.model, base.tokenizer)
     }
 
-    /// M_IFT with the providers that write the rationales of `iteration` (>= 1).
+    /// M_IFT with the providers that write the rationales of `iteration` (>= 1), loaded for
+    /// this call: `SessionWorkspace.providerModels(iteration:)`.
     public static func load(session: Session, iteration: Int) throws -> ProviderModels {
-        guard iteration >= 1 else {
-            throw StageError.invalidIteration(iteration, reason: "rationale iterations start at 1 "
-                + "(iteration I is written by the adapters of iteration I-1)")
-        }
-        let (directory, base, tokenizer) = try loadMIFT(session: session)
-        var model = base
-        let count = session.manifest.effectiveProviderCount
-        let adapterIteration = iteration - 1
-        let directories = (1...count).map { adapterDirectory(session.location, iteration: adapterIteration, provider: $0) }
-        let present = directories.map {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent(LoRAAdapter.configFileName).path)
-        }
-        // Before the providers stage every provider is M_IFT; once any adapter exists, all must.
-        if adapterIteration == 0 && !present.contains(true) {
-            return ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: [:],
-                                  adapterDirectories: [:], providerCount: count)
-        }
-        var names: [Int: String] = [:]
-        var loaded: [Int: URL] = [:]
-        for (index, adapterURL) in directories.enumerated() {
-            let provider = index + 1
-            guard present[index] else {
-                throw StageError.adapter(path: adapterURL.path, provider: provider, reason: "no \(LoRAAdapter.configFileName) "
-                    + "(iteration \(iteration) needs the adapters of iteration \(adapterIteration))")
-            }
-            do {
-                model.adapters["provider-\(provider)"] = try LoRAAdapter(contentsOf: adapterURL, for: model)
-            } catch {
-                throw StageError.adapter(path: adapterURL.path, provider: provider, reason: "\(error)")
-            }
-            names[provider] = "provider-\(provider)"
-            loaded[provider] = adapterURL
-        }
-        return ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: names,
-                              adapterDirectories: loaded, providerCount: count)
+        try SessionWorkspace(session).providerModels(iteration: iteration)
     }
 }
 

@@ -75,6 +75,16 @@ public enum ProvidersStage {
         onProgress: (StageProgress) -> Void = { _ in },
         onTraining: (Int, TrainingEvent) -> TrainingControl = { _, _ in .proceed }
     ) throws -> Report {
+        try run(workspace: try SessionWorkspace(session), maxSteps: maxSteps, onProgress: onProgress, onTraining: onTraining)
+    }
+
+    /// The same on the workspace's base model (the loop's: loaded once for every stage).
+    public static func run(
+        workspace: SessionWorkspace, maxSteps: Int? = nil,
+        onProgress: (StageProgress) -> Void = { _ in },
+        onTraining: (Int, TrainingEvent) -> TrainingControl = { _, _ in .proceed }
+    ) throws -> Report {
+        let session = workspace.session
         let manifest = session.manifest
         // Without prompts every provider would be saved untrained, and kept as done after the
         // import: refuse before anything is written.
@@ -82,36 +92,33 @@ public enum ProvidersStage {
         guard !train.isEmpty else { throw StageError.noTrainingPrompts(session: session.location.name) }
         let subsets = try subsets(of: train, manifest: manifest)
         var report = Report(subsets: subsets, providers: [])
-        var mift: (directory: URL, model: LlamaModel, tokenizer: Tokenizer)?
         for provider in 1...manifest.effectiveProviderCount {
             var entry = ProviderReport(provider: provider)
             let subset = subsets[provider] ?? []
             entry.examples = subset.count
-            let target = ProviderAdapters.directory(session.location, iteration: 0, provider: provider)
-            if FileManager.default.fileExists(atPath: target.appendingPathComponent(LoRAAdapter.configFileName).path) {
+            let id = AdapterID(iteration: 0, provider: provider)
+            if try workspace.hasAdapter(id) {
                 entry.alreadyDone = true
-                entry.adapter = target
+                entry.adapter = workspace.adapterDirectory(id)
                 report.providers.append(entry)
                 continue
             }
-            if mift == nil { mift = try ProviderModels.loadMIFT(session: session) }
-            guard let loaded = mift else { continue }
-            let (directory, model, tokenizer) = (loaded.directory, loaded.model, loaded.tokenizer)
+            let base = try workspace.base()
             let owner = manifest.ablations.noProviderDistinction ? 1 : provider
-            let models = ProviderModels(miftDirectory: directory, model: model, tokenizer: tokenizer, adapterNames: [:],
-                                        adapterDirectories: [:], providerCount: owner)
+            let models = ProviderModels(miftDirectory: base.directory, model: base.model, tokenizer: base.tokenizer,
+                                        adapterNames: [:], adapterDirectories: [:], providerCount: owner)
             entry.generated = try generateRejected(session: session, models: models, promptIDs: subset, owner: owner,
                                                    onProgress: onProgress)
             entry.identical = try writeLabels(session: session, promptIDs: subset, owner: owner)
-            let pairs = try pairs(session: session, promptIDs: subset, owner: owner)
+            // The same pairs the trainer and the exports read for iteration 0.
+            let pairs = try workspace.trainingPairs(iteration: 0, provider: provider)
             entry.pairs = pairs.count
 
-            var policyModel = model
-            let name = "provider-\(provider)"
-            policyModel.adapters[name] = LoRAAdapter(for: model, configuration: manifest.lora.configuration,
-                                                     seed: manifest.seeds.training &+ UInt64(provider))
+            var policyModel = base.model
+            policyModel.adapters = [id.name: LoRAAdapter(for: base.model, configuration: manifest.lora.configuration,
+                                                         seed: manifest.seeds.training &+ UInt64(provider))]
             if !pairs.isEmpty {
-                let policy = try LlamaPreferencePolicy(model: policyModel, tokenizer: tokenizer, adapterName: name)
+                let policy = try LlamaPreferencePolicy(model: policyModel, tokenizer: base.tokenizer, adapterName: id.name)
                 var configuration = DPOTrainingConfiguration(manifest: manifest)
                 if let maxSteps { configuration.maxSteps = maxSteps }
                 let trainer = DPOTrainer(store: session.store, sessionFolder: session.location.folder, policy: policy,
@@ -123,9 +130,8 @@ public enum ProvidersStage {
                     return report
                 }
             }
-            guard let adapter = policyModel.adapters[name] else { continue }
-            try ProviderAdapters.save(adapter, to: target, baseModel: directory.path)
-            entry.adapter = target
+            guard let adapter = policyModel.adapters[id.name] else { continue }
+            entry.adapter = try workspace.saveAdapter(adapter, as: id, base: base)
             report.providers.append(entry)
         }
         return report
@@ -184,30 +190,6 @@ public enum ProvidersStage {
                                                      kept: !same)
         }
         return identical
-    }
-
-    /// The DPO pairs of a subset: the effective iteration-0 labels that train (a person may have
-    /// dropped or rewritten one), prompt = P_IR(I), chosen = the label's rationale (gold unless
-    /// rewritten), rejected = M_IFT's rationale; each keyed by its label's id.
-    static func pairs(session: Session, promptIDs: [Int64], owner: Int) throws -> [PreferencePair] {
-        let wanted = Set(promptIDs)
-        var pairs: [PreferencePair] = []
-        for label in try session.store.effectiveLabels(iteration: 0)
-        where wanted.contains(label.promptId) && label.action.trains {
-            guard let id = label.id, let prompt = try session.store.prompt(id: label.promptId) else { continue }
-            let rejectedProvider = label.rejectedProvider ?? owner
-            guard let rejected = try session.store.generation(promptID: label.promptId, iteration: 0,
-                                                              provider: rejectedProvider) else {
-                throw PreferenceExport.Error.missingRationale(promptID: label.promptId, provider: rejectedProvider,
-                                                              iteration: 0)
-            }
-            guard let chosen = label.chosenRationale ?? prompt.goldRationale else { continue }
-            pairs.append(PreferencePair(
-                id: id, promptID: label.promptId,
-                prompt: session.manifest.templates.render(.rationale, instruction: prompt.instruction),
-                chosen: chosen, rejected: rejected.text))
-        }
-        return pairs
     }
 }
 

@@ -124,6 +124,7 @@ enum StoreMigrations {
         }
         registerPredictionsAndEvaluations(&migrator)
         registerNLLMetric(&migrator)
+        registerAdapters(&migrator)
         return migrator
     }
 }

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Assigns the training file's examples to train / validation / test (COLLATE.md, data splits).
 ///
 /// The examples' positions are shuffled with `SplitMix64(seed)`; the first `validation` of the

@@ -30,55 +30,17 @@ public enum TrainStage {
         case trained(TrainingOutcome, pairs: Int, adapter: URL?)
     }
 
+    /// One provider's run on a workspace of its own (the base loaded for this call): see
+    /// `SessionWorkspace.train`, which the loop, `collate train` and the workbench share.
     public static func run(session: Session, options: Options,
                            onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) throws -> Result {
-        let pairs = try SessionPreferencePairs.pairs(session: session, iteration: options.iteration,
-                                                     provider: options.provider)
-        guard !pairs.isEmpty else { return .noPairs }
-        let directory = try ModelDirectory(url: session.miftDirectory)
-        var model = try LlamaModel(directory: directory)
-        let name = "provider-\(options.provider)"
-        model.adapters[name] = try startAdapter(session: session, model: model, options: options)
-        let policy = try LlamaPreferencePolicy(model: model, tokenizer: directory.tokenizer, adapterName: name)
-        var configuration = DPOTrainingConfiguration(manifest: session.manifest)
-        if let maxSteps = options.maxSteps { configuration.maxSteps = maxSteps }
-        let trainer = DPOTrainer(store: session.store, sessionFolder: session.location.folder, policy: policy,
-                                 pairs: pairs, iteration: options.iteration, provider: options.provider,
-                                 configuration: configuration)
-        let outcome = try trainer.run(onEvent: onEvent)
-        guard case .finished = outcome, let adapter = model.adapters[name] else {
-            return .trained(outcome, pairs: pairs.count, adapter: nil)
-        }
-        let target = ProviderAdapters.directory(session.location, iteration: options.iteration, provider: options.provider)
-        try ProviderAdapters.save(adapter, to: target, baseModel: directory.url.path)
-        return .trained(outcome, pairs: pairs.count, adapter: target)
+        try SessionWorkspace(session).train(options, onEvent: onEvent)
     }
 
-    /// The one no-pairs policy of a round (the loop, `collate train` and the workbench's `t`):
-    /// a provider with no pairs to train on keeps its adapter unchanged, saved again as this
-    /// iteration's, so the next round's stages find every provider. Returns where it went.
+    /// The one no-pairs policy (`SessionWorkspace.keepAdapterUnchanged`): the provider's
+    /// adapter of the previous iteration saved again as this one's. Returns where it went.
     @discardableResult
     public static func keepAdapterUnchanged(session: Session, options: Options) throws -> URL {
-        let directory = try ModelDirectory(url: session.miftDirectory)
-        let model = try LlamaModel(directory: directory)
-        let previous = try startAdapter(session: session, model: model, options: options)
-        let target = ProviderAdapters.directory(session.location, iteration: options.iteration, provider: options.provider)
-        try ProviderAdapters.save(previous, to: target, baseModel: directory.url.path)
-        return target
-    }
-
-    /// The provider's adapter at the start of the iteration (the DPO reference).
-    static func startAdapter(session: Session, model: LlamaModel, options: Options) throws -> LoRAAdapter {
-        let previous = ProviderAdapters.directory(session.location, iteration: options.iteration - 1,
-                                                  provider: options.provider)
-        if FileManager.default.fileExists(atPath: previous.appendingPathComponent(LoRAAdapter.configFileName).path) {
-            return try LoRAAdapter(contentsOf: previous, for: model)
-        }
-        guard options.freshAdapterWhenMissing else {
-            throw TrainingError.io(path: previous.path, reason: "provider \(options.provider) has no adapter from "
-                + "iteration \(options.iteration - 1) (run the providers stage, or train with --fresh-adapter)")
-        }
-        return LoRAAdapter(for: model, configuration: session.manifest.lora.configuration,
-                           seed: session.manifest.seeds.training &+ UInt64(options.provider))
+        try SessionWorkspace(session).keepAdapterUnchanged(options)
     }
 }

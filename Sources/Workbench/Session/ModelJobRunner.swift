@@ -28,6 +28,18 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
     }
 
     private let state = Mutex(Control())
+    /// The session's workspace, kept between jobs: M_IFT is loaded by the first job that needs
+    /// it and shared by every later one (a new session or manifest gets a new workspace).
+    private let cachedWorkspace = Mutex<SessionWorkspace?>(nil)
+
+    func workspace(for session: Session) throws -> SessionWorkspace {
+        try cachedWorkspace.withLock { cached throws -> SessionWorkspace in
+            if let cached, cached.location == session.location, cached.manifest == session.manifest { return cached }
+            let fresh = try SessionWorkspace(session)
+            cached = fresh
+            return fresh
+        }
+    }
     /// The nice value the job threads run at (the UI thread keeps 0).
     let niceness: Int32
 
@@ -46,12 +58,18 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
                                      providers: Array(1...max(1, session.manifest.effectiveProviderCount)))
             launch(.train, session: session, report: report) { [self] in
                 state.withLock { $0.pausedTrain = nil }
-                var job = TrainJob(session: session, plan: plan, report: report, request: currentRequest)
+                var job = TrainJob(session: session, workspace: try? workspace(for: session), plan: plan,
+                                   report: report, request: currentRequest)
                 return job.run(resuming: false)
             }
         case .start(let kind, _):
             launch(kind, session: session, report: report) { [self] in
-                StageJob(kind: kind, session: session, iteration: iteration, report: report, request: currentRequest).run()
+                do {
+                    return StageJob(kind: kind, session: session, workspace: try workspace(for: session),
+                                    iteration: iteration, report: report, request: currentRequest).run()
+                } catch {
+                    return .failed("\(error)")
+                }
             }
         case .pause(let kind):
             let asked = state.withLock { control -> Bool in
@@ -69,7 +87,8 @@ public final class ModelJobRunner: SessionJobRunner, Sendable {
             launch(.train, session: session, report: report) { [self] in
                 state.withLock { $0.pausedTrain = nil }
                 report(.resumed(.train))
-                var job = TrainJob(session: session, plan: plan, report: report, request: currentRequest)
+                var job = TrainJob(session: session, workspace: try? workspace(for: session), plan: plan,
+                                   report: report, request: currentRequest)
                 return job.run(resuming: true)
             }
         case .stop(let kind):

@@ -12,6 +12,8 @@ import Foundation
 struct StageJob {
     let kind: JobKind
     let session: Session
+    /// Whose models the stages run (the runner's: M_IFT loaded once for every job).
+    let workspace: SessionWorkspace
     let iteration: Int
     let report: @Sendable (JobEvent) -> Void
     let request: @Sendable () -> ModelJobRunner.Request?
@@ -39,7 +41,7 @@ struct StageJob {
             let message: String
             switch kind {
             case .generate:
-                let models = try ProviderModels.load(session: session, iteration: iteration)
+                let models = try workspace.providerModels(iteration: iteration)
                 let result = try GenerateStage.run(session: session, models: models,
                                                    options: GenerateStage.Options(iteration: iteration),
                                                    onProgress: onProgress, shouldStop: shouldStop,
@@ -49,7 +51,7 @@ struct StageJob {
                 message = "generate finished: \(result.generated) rationales, \(result.tokens) tokens "
                     + "(\(result.skipped) prompts already complete)"
             case .score:
-                let mift = try ProviderModels.loadMIFT(session: session)
+                let mift = try workspace.base()
                 let result = try ScoreStage.run(session: session, mift: mift.model, tokenizer: mift.tokenizer,
                                                 options: ScoreStage.Options(iteration: iteration),
                                                 onProgress: onProgress, shouldStop: shouldStop)
@@ -57,7 +59,7 @@ struct StageJob {
                 message = "score finished: \(result.scores) scores on \(result.prompts) prompts; "
                     + "auto labels: \(pairs.kept) kept, \(pairs.filtered) filtered, \(pairs.notScored) not scored"
             case .eval:
-                let models = try ProviderModels.load(session: session, iteration: iteration)
+                let models = try workspace.providerModels(iteration: iteration)
                 let result = try EvalStage.run(session: session, models: models,
                                                options: EvalStage.Options(iteration: iteration), onProgress: onProgress,
                                                shouldStop: shouldStop)

@@ -37,13 +37,17 @@ struct TrainJob {
     }
 
     let session: Session
+    /// The runner's workspace (the base loaded once for every job); nil: one for this job.
+    let workspace: SessionWorkspace?
     var plan: Plan
     let report: @Sendable (JobEvent) -> Void
     let request: @Sendable () -> ModelJobRunner.Request?
 
-    init(session: Session, plan: Plan, report: @escaping @Sendable (JobEvent) -> Void,
+    init(session: Session, workspace: SessionWorkspace? = nil, plan: Plan,
+         report: @escaping @Sendable (JobEvent) -> Void,
          request: @escaping @Sendable () -> ModelJobRunner.Request?) {
         self.session = session
+        self.workspace = workspace
         self.plan = plan
         self.report = report
         self.request = request
@@ -72,58 +76,70 @@ struct TrainJob {
             }
             report(.started(.train, total: stepsPerProvider * plan.providers.count))
         }
-        while let provider = plan.providers.first {
-            switch request() {
-            case .pause?: return .paused(plan)
-            case .stop?: return .stopped(message: "train stopped before provider \(provider)")
-            case nil: break
-            }
-            let result: TrainStage.Result
-            var watcher = StepWatcher(job: self, provider: provider)
-            do {
-                let previous = ProviderAdapters.directory(session.location, iteration: plan.iteration - 1, provider: provider)
-                if !FileManager.default.fileExists(atPath: previous.appendingPathComponent("adapter_config.json").path) {
+        let workspace: SessionWorkspace
+        do { workspace = try self.workspace ?? SessionWorkspace(session) } catch { return .failed("\(error)") }
+        let round = SessionWorkspace.RoundTrainingPlan(iteration: plan.iteration, providers: plan.providers,
+                                                       maxSteps: plan.steps, freshAdapterWhenMissing: true,
+                                                       withoutPairs: plan.withoutPairs)
+        var request: ModelJobRunner.Request?
+        var current: Int?
+        var watcher: StepWatcher?
+        let trained: SessionWorkspace.RoundTrainingReport
+        do {
+            trained = try workspace.trainProviders(round, shouldStart: { provider in
+                request = self.request()
+                guard request == nil else { return false }
+                current = provider
+                watcher = StepWatcher(job: self, provider: provider)
+                if (try? workspace.hasAdapter(AdapterID(iteration: plan.iteration - 1, provider: provider))) != true {
                     report(.log("provider \(provider): no adapter from round \(plan.iteration - 1); "
                                 + "the run starts from a fresh LoRA adapter (B = 0) unless it resumes"))
                 }
-                let options = TrainStage.Options(iteration: plan.iteration, provider: provider, maxSteps: plan.steps,
-                                                 freshAdapterWhenMissing: true)
-                result = try TrainStage.run(session: session, options: options) { watcher.observe($0) }
-            } catch {
-                return .failed("provider \(provider): \(error)")
-            }
-            plan.stepsDone = watcher.stepsDone
-            switch result {
-            case .noPairs:
-                report(.log("provider \(provider): no preference pairs in round \(plan.iteration)"))
-                plan.withoutPairs.append(provider)
-            case .trained(.finished(_, let steps), let pairs, let adapter):
-                plan.trainedProviders += 1
-                report(.log("provider \(provider): \(steps) steps on \(pairs) pairs done"
-                            + (adapter.map { ", adapter saved to \(UnavailableJobRunner.displayPath($0))" } ?? "")))
-            case .trained(.stopped(_, let step), _, _):
-                if request() == .pause { return .paused(plan) }
+                return true
+            }, onEvent: { _, event in
+                watcher?.observe(event) ?? .proceed
+            }, onResult: { provider, result in
+                plan.stepsDone = watcher?.stepsDone ?? plan.stepsDone
+                switch result {
+                case .noPairs:
+                    report(.log("provider \(provider): no preference pairs in round \(plan.iteration)"))
+                    plan.withoutPairs.append(provider)
+                case .trained(.finished(_, let steps), let pairs, let adapter):
+                    plan.trainedProviders += 1
+                    report(.log("provider \(provider): \(steps) steps on \(pairs) pairs done"
+                                + (adapter.map { ", adapter saved to \(UnavailableJobRunner.displayPath($0))" } ?? "")))
+                case .trained, .alreadySaved:
+                    return
+                }
+                plan.providers.removeFirst()
+            })
+        } catch {
+            return .failed("provider \(current.map(String.init) ?? "?"): \(error)")
+        }
+        if let (provider, outcome) = trained.unfinished {
+            switch outcome {
+            case .stopped(_, let step):
+                if self.request() == .pause { return .paused(plan) }
                 return .stopped(message: "train stopped after step \(step) of provider \(provider); "
                                 + "t resumes from the checkpoint")
-            case .trained(.failed(_, _, let message), _, _):
+            case .failed(_, _, let message):
                 return .failed("provider \(provider): \(message)")
+            case .finished:
+                break
             }
-            plan.providers.removeFirst()
+        }
+        if let first = trained.remaining.first {
+            if request == .pause { return .paused(plan) }
+            return .stopped(message: "train stopped before provider \(first)")
+        }
+        // The round's no-pairs policy kept these providers' adapters as this round's.
+        for provider in trained.kept.keys.sorted() {
+            report(.log("provider \(provider): adapter of round \(plan.iteration - 1) kept unchanged as "
+                        + "round \(plan.iteration)'s"))
         }
         guard plan.trainedProviders > 0 else {
             return .failed("no preference pairs to train on in round \(plan.iteration) yet: label prompts "
                            + "(a digit chooses, r and a digit rejects) or score them for auto labels")
-        }
-        // The loop's no-pairs policy: such a provider keeps its adapter as this round's.
-        for provider in plan.withoutPairs {
-            do {
-                let options = TrainStage.Options(iteration: plan.iteration, provider: provider, freshAdapterWhenMissing: true)
-                try TrainStage.keepAdapterUnchanged(session: session, options: options)
-                report(.log("provider \(provider): adapter of round \(plan.iteration - 1) kept unchanged as "
-                            + "round \(plan.iteration)'s"))
-            } catch {
-                return .failed("provider \(provider): \(error)")
-            }
         }
         return .finished(message: "train finished: \(plan.stepsDone) steps")
     }

@@ -1,3 +1,5 @@
+import Collate
+
 /// How a prompt's labels read on screen and how a key turns into a new human label.
 public enum LabelStatus: Hashable, Sendable, CaseIterable {
     case unlabelled, auto, human, humanOnly, filtered, disagreement
@@ -48,7 +50,7 @@ public enum LabelStatus: Hashable, Sendable, CaseIterable {
 /// Auto/human agreement (COLLATE.md section 7): over the prompts that have both an auto
 /// label and a human decision, the fraction where the human kept the auto pair as it was:
 /// same chosen provider, same rejected provider, no hand-written rationale, and the same
-/// decision about training on it (as Collate's `LabelAgreement`: dropping a pair and keeping
+/// decision about training on it (Collate's `LabelAgreement` rule: dropping a pair and keeping
 /// a filtered one are overrides, accepting a filtered pair as filtered agrees).
 public struct Agreement: Hashable, Sendable {
     public var agreed: Int
@@ -63,9 +65,9 @@ public struct Agreement: Hashable, Sendable {
     /// nil when no prompt has both labels.
     public var fraction: Double? { compared == 0 ? nil : Double(agreed) / Double(compared) }
 
+    /// Collate's `LabelAgreement.humanKeptAutoPair`: one rule for the screen and the store.
     public static func humanKeptAutoPair(auto: PairLabel, human: PairLabel) -> Bool {
-        human.action.trains == auto.action.trains && human.action != .dropped && human.chosenRationale == nil && human.chosenProvider != nil
-            && human.chosenProvider == auto.chosenProvider && human.rejectedProvider == auto.rejectedProvider
+        LabelAgreement.humanKeptAutoPair(auto: auto.decision, human: human.decision)
     }
 }
 
@@ -135,5 +137,25 @@ enum LabelRules {
             return left.provider < right.provider
         }
         return ordered.first?.provider
+    }
+}
+
+extension PairLabel {
+    /// The label's content as Collate compares decisions.
+    var decision: LabelDecision {
+        LabelDecision(action: action.labelAction, chosenProvider: chosenProvider, rejectedProvider: rejectedProvider,
+                      chosenRationale: chosenRationale)
+    }
+}
+
+extension PairAction {
+    /// The store's action of the same name.
+    var labelAction: LabelAction {
+        switch self {
+        case .chosen: .chosen
+        case .filtered: .filtered
+        case .dropped: .dropped
+        case .keptFiltered: .keptFiltered
+        }
     }
 }

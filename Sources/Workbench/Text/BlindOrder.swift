@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Blind mode's column order: a shuffle of the providers that depends only on the prompt,
 /// so a prompt shows the same order every time it is opened (and on every machine), while
 /// the order differs between prompts, against position bias.

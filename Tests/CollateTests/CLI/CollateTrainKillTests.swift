@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TestSupport
 
 /// Issue 4, Must hold, with the product itself: `collate train` on a tiny Llama session,
 /// SIGKILLed mid-run and started again, saves an adapter bitwise equal to an uninterrupted run's.

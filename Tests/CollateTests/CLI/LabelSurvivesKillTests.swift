@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TestSupport
 
 /// Drives the real `collate` executable (built beside the test bundle by `swift build
 /// --build-tests` / `swift test`) as a subprocess.

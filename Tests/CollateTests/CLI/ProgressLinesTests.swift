@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 /// What a rerun says on stderr when an earlier run already did the work (a log, not a
 /// terminal: one line per tenth of the way, or one line saying it was done before).

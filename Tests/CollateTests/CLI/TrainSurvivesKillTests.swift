@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TestSupport
 
 /// Kills the real `collate-toytrain` harness (built beside the test bundle) with signals in the
 /// middle of a run, starts it again, and compares its final weights with an uninterrupted run

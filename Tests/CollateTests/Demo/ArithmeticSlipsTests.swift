@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct ArithmeticSlipsTests {
     static let question = "Tom has 12 apples. He buys 3 bags of 4 apples. He eats 5 of them. How many apples are left?"

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 /// The committed demo session (sessions/demo): its manifest, its data, and the import path,
 /// always on a temporary copy so that no test writes into the repository.

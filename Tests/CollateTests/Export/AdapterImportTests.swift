@@ -2,6 +2,7 @@ import Foundation
 import LLM
 import Testing
 @testable import Collate
+import TestSupport
 
 /// `collate import-adapter`: a PEFT directory becomes a provider's adapter after its config,
 /// base and shapes are checked; nothing is written when a check fails.

@@ -2,6 +2,7 @@ import Foundation
 import LLM
 import Testing
 @testable import Collate
+import TestSupport
 
 /// The files `collate export` writes for LLaMA-Factory, vLLM and TRL's training settings: their
 /// schemas (key names as the peers document them) and the values read back.

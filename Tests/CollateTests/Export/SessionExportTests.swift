@@ -2,6 +2,7 @@ import Foundation
 import LLM
 import Testing
 @testable import Collate
+import TestSupport
 
 /// `export --format trl` and `--format peft` on a session with a tiny model: the directory
 /// layout, the reference log-probs (against the inference path's scores), the metadata and

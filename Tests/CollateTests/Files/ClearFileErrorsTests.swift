@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Collate
+import TestSupport
 
 /// Issue 23: file problems in words that name the file (and the line): invalid UTF-8, a
 /// directory where a file should be, a dangling symbolic link, a full disk.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct ManifestWriterTests {
     @Test func theWrittenManifestParsesBackToTheSameValues() throws {

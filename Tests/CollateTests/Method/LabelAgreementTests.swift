@@ -19,4 +19,12 @@ import Testing
         #expect(agreement.fraction == 2.0 / 7.0)
         #expect(LabelAgreement([]).fraction == nil)
     }
+
+    /// Dropping a filtered auto pair is an override (the workbench's rule, now the one rule),
+    /// though neither label trains.
+    @Test func droppingAFilteredPairIsAnOverride() {
+        let filtered = LabelDecision(action: .filtered, chosenProvider: 2, rejectedProvider: 3)
+        let dropped = LabelDecision(action: .dropped, chosenProvider: 2, rejectedProvider: 3)
+        #expect(!LabelAgreement.humanKeptAutoPair(auto: filtered, human: dropped))
+    }
 }

@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TestSupport
 
 /// Issue 23: one writing stage at a time per session, and the second one says who holds it.
 @Suite struct SessionLockTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct PairsStageTests {
     /// A session on disk with 4 train prompts and 1 validation prompt, and a score table:

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct PreferenceExportTests {
     func session(distinct: Bool = true, pairs: ProviderPairs = .partition) throws -> (TemporaryDirectory, Session) {

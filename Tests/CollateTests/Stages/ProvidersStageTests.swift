@@ -46,7 +46,7 @@ import Testing
         #expect(b(1).contains { $0 != 0 } && b(2).contains { $0 != 0 } && b(1) != b(2))
         for provider in 1...2 {
             // The stored reference is M_IFT (adapter off); the tuned provider prefers gold by more.
-            let pairs = try ProvidersStage.pairs(session: session, promptIDs: report.subsets[provider] ?? [], owner: provider)
+            let pairs = try SessionWorkspace(session).trainingPairs(iteration: 0, provider: provider)
             let references = try session.store.referenceLogprobs(iteration: 0, provider: provider)
             let mift = try LlamaPreferencePolicy(model: Self.withFreshAdapter(models.model, session: session),
                                                  tokenizer: models.tokenizer, adapterName: "fresh").referenceLogProbs(pairs)

@@ -2,6 +2,7 @@ import Foundation
 import LLM
 import TensorCore
 @testable import Collate
+import TestSupport
 
 /// A session on disk with a tiny random model in HF layout (hidden 32, 2 layers, a BPE
 /// tokenizer trained on a few sentences, EOS `<|endoftext|>` = id 0), a handful of prompts in

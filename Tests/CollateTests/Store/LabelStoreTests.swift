@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct LabelStoreTests {
     func decision(_ chosen: Int, _ lc: Double, _ rejected: Int, _ lr: Double, baseline: Double = 0.1, kept: Bool = true)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct NLLMetricMigrationTests {
     /// A store written before the SFT term had a column upgrades in place: its steps keep their

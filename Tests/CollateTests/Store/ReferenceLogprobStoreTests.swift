@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct ReferenceLogprobStoreTests {
     /// A session created before the train stage (v1 only) upgrades in place when opened.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Collate
+import TestSupport
 
 /// Issue 23: two writers on one store file (two connections, as two processes have), writing
 /// labels at once, one of them compare-and-set: no write lost, no busy error, every refused

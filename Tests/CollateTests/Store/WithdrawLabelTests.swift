@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct WithdrawLabelTests {
     func decision(_ chosen: Int, _ rejected: Int, kept: Bool) -> PairDecision {

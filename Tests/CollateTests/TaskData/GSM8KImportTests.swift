@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Collate
+import TensorCore
+import TestSupport
 
 @Suite struct GSM8KImportTests {
     /// A session whose manifest points at the shared GSM8K copy by absolute path.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 /// Issue 23: import checks across lines. The same question twice (in one file, or in train
 /// and test: test contamination; or with two gold answers) is refused naming the lines;

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Collate
+import TestSupport
 
 @Suite struct JSONLImportTests {
     static let fields = FieldMapping(instruction: "q", answer: "a", rationale: "why", options: "choices")

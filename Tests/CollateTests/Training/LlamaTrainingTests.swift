@@ -3,6 +3,7 @@ import LLM
 import Testing
 import TensorCore
 @testable import Collate
+import TestSupport
 
 @Suite struct LlamaTrainingTests {
     /// The Llama policy's sums are the scoring path's sums (FORMATS.md token boundaries: the

@@ -3,6 +3,7 @@ import LLM
 import TensorCore
 import Testing
 @testable import Collate
+import TestSupport
 
 /// The one no-pairs policy of a round: a provider with no pairs keeps its adapter, saved again
 /// as this iteration's (the loop, `collate train` and the workbench's `t` all call it).

@@ -1,6 +1,7 @@
 import Foundation
 import LLM
 @testable import Collate
+import TestSupport
 
 /// A tiny random Llama on disk for the train stage: hidden 16, one layer, a byte-level
 /// tokenizer with one merge (ids 0..255 are bytes, 256 is "ab", 257 `<|endoftext|>`, the EOS).

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TensorCore
 @testable import Collate
+import TestSupport
 
 @Suite struct TrainingFailureTests {
     /// A NaN log-prob at step 3 stops the run before the step is applied: failed, with a

@@ -2,6 +2,7 @@ import CollateToyPolicy
 import Foundation
 import TensorCore
 @testable import Collate
+import TestSupport
 
 /// A toy DPO setup: a store with `pairs` labelled pairs, a session folder for checkpoints.
 struct ToyTrainingSetup {

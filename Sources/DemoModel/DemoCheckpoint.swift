@@ -7,7 +7,8 @@ import TensorCore
 /// (recipe configuration, sampler with its RNG state). `<directory>/latest` names the newest
 /// complete one; it is replaced atomically after the step directory is fully written, so a
 /// build killed at any moment leaves a checkpoint that loads.
-public struct TrainingCheckpoint {
+/// (Named for the demo recipe: Collate's `TrainingCheckpoint` is the DPO and MIFT runs' file.)
+public struct DemoCheckpoint {
     public let directory: URL
 
     public init(directory: URL) { self.directory = directory }

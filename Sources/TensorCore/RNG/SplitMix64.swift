@@ -1,14 +1,20 @@
-/// A small seeded generator (SplitMix64, Steele et al. 2014) for the method's data decisions:
-/// split assignment, provider partitions and the random-pairs ablation.
+/// A small seeded generator (SplitMix64, Steele et al. 2014): it expands a seed into the
+/// xoshiro state of `SeededRandom`, and makes the method's data decisions (split assignment,
+/// provider partitions, the random-pairs ablation, sampling seeds).
 ///
-/// Why not the tensor core's RNG: these decisions are stored in the session and must come out
-/// the same on every machine and in every future version, so the algorithm is fixed here,
-/// and Collate's data layer does not depend on the compute layer for it.
+/// Why not `SeededRandom` for those: the decisions are stored in sessions and must come out
+/// the same on every machine and in every future version, so this algorithm, its bounded
+/// integers and its shuffle are spelled out here and fixed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    public private(set) var state: UInt64
 
     public init(seed: UInt64) {
         state = seed
+    }
+
+    /// The same generator, named by its raw state.
+    public init(state: UInt64) {
+        self.state = state
     }
 
     /// A generator for one decision inside a session, e.g. (seed, prompt id, iteration):
