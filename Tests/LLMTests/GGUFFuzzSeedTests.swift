@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TensorCore
+import TestSupport
 @testable import LLM
 
 /// The GGUF seeds of the fuzz corpus (Tests/WorkbenchTests/FuzzCorpus, fuzzed by FuzzTests):
@@ -63,7 +64,7 @@ import TensorCore
 
     @Test func theCommittedGGUFSeedsAreWhatTheHelperWritesAndOpen() throws {
         let write = ProcessInfo.processInfo.environment["COLLATE_WRITE_FUZZ_SEEDS"] == "1"
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         for (name, bytes) in Self.seeds {
             let url = Self.corpus.appendingPathComponent(name)
             if write { try Data(bytes).write(to: url) }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 import TensorCore
 @testable import Collate
 #if canImport(Glibc)
@@ -167,11 +168,13 @@ struct StoredRun {
             integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'")
             for table in tables {
-                let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String }
-                    .filter { !["id", "createdAt", "startedAt", "finishedAt"].contains($0) }
+                let all = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String }
+                let columns = all.filter { !["id", "createdAt", "startedAt", "finishedAt", "savedAt"].contains($0) }
                 guard !columns.isEmpty else { continue }
                 let list = columns.map { "quote(\($0))" }.joined(separator: " || '|' || ")
-                rows[table] = try String.fetchAll(db, sql: "SELECT \(list) FROM \(table) ORDER BY id")
+                // Tables keyed by their columns (no id, e.g. adapter) in key order.
+                let order = all.contains("id") ? "id" : "1"
+                rows[table] = try String.fetchAll(db, sql: "SELECT \(list) FROM \(table) ORDER BY \(order)")
             }
         }
         for top in ["mift", "adapters"] {

@@ -2,6 +2,7 @@ import Foundation
 import LLM
 import TensorCore
 import Testing
+import TestSupport
 @testable import Collate
 
 /// `[templates] chat = true`: every prompt (I -> A, I -> R, [I;R] -> A) is one user turn in the
