@@ -156,11 +156,17 @@ private func gemvParts<E: GemmElement>(
     runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
         let start = part * chunk, size = min(chunk, length - start)
         let out = vector.c + start * outStride
-        if dot, k % 32 == 0, ldr % 32 == 0, let blocks = E.self as? any QuantizedGemmElement.Type {
+        if dot, k % 32 == 0, ldr % 32 == 0, let blocks = E.blockFormat {
             // Quantized rows of whole blocks: the block-wise kernel (GemmQuantizedSkinny.swift).
             blocks.dotBlockRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
                                 count: size, out: out, outStride: outStride, accumulate: accumulate)
-        } else if dot && E.self != Float32Elements.self && !(E.self is any QuantizedGemmElement.Type) && outStride == 1 {
+        } else if dot && E.self == Float16Elements.self {
+            // F16 rows (decoding's weights): widened in registers (`vcvtph2ps` from memory)
+            // four rows at a time, in `gemvDotRows`' order, which is the row kernel's too
+            // (`gemmRows`, bit for bit), without its Float32 scratch copy of every row.
+            gemvDotRowsF16(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
+                           count: size, out: out, outStride: outStride, accumulate: accumulate)
+        } else if dot && E.self != Float32Elements.self && E.blockFormat == nil && outStride == 1 {
             // A 16-bit matrix (decoding's weights): the row kernel widens it four rows at a
             // time into Float32 in L1 and takes the same sums (bit for bit), where the
             // widening inlined into gemvDotRows compiled to an out-of-line call per 8 elements.
