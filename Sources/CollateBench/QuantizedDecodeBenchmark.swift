@@ -3,8 +3,9 @@ import LLM
 import TensorCore
 
 /// `collate-bench model --only decodeq --gguf FILE...`: greedy decode of real GGUF files
-/// with their quantized matrices kept as stored (`--weights stored`: Q8_0 / Q4_1 blocks read
-/// by the kernels directly), beside llama.cpp's `llama-bench -m FILE -p 0 -n 64 -t THREADS`
+/// with their matrices kept as stored (`--weights stored`: Q8_0 / Q4_1 blocks read by the
+/// kernels directly; an F16 or F32 GGUF stays F16 / F32, so the same row compares the
+/// unquantized decode with llama.cpp's), beside llama.cpp's `llama-bench -m FILE -p 0 -n 64 -t THREADS`
 /// on the same file. Both sides time 64 single-token steps from an empty context (tg64); the
 /// reps alternate ours and one `llama-bench -r 1` run. llama-bench is found in
 /// `COLLATE_LLAMA_CPP_BIN` (a directory); without it our figures are printed alone.

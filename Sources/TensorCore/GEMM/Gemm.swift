@@ -151,16 +151,26 @@ private func gemvParts<E: GemmElement>(
     _ vector: GemmPointers, k: Int, ldr: Int, dot: Bool, outStride: Int, length: Int,
     accumulate: Bool, parts: Int, element: E.Type
 ) {
-    // A few chunks per thread, handed out dynamically (see runTasks).
-    let chunk = roundUp((length + 3 * parts - 1) / (3 * parts), 64)
+    // A few chunks per thread, handed out dynamically (see runTasks), in multiples of 32
+    // outputs: whole cache lines of y (threads never write the same line) and, when the
+    // chunks are columns of a block-quantized matrix, whole 32-element blocks. Multiples of
+    // 64 cut a 576-row matrix into 4.5 chunks, which two threads finish at 320 rows' time
+    // instead of 288; 32 gives six of 96. Every output's sum is the same whatever the split.
+    let chunk = roundUp((length + 3 * parts - 1) / (3 * parts), 32)
     runTasks((length + chunk - 1) / chunk, workers: parts) { part, _ in
         let start = part * chunk, size = min(chunk, length - start)
         let out = vector.c + start * outStride
-        if dot, k % 32 == 0, ldr % 32 == 0, let blocks = E.self as? any QuantizedGemmElement.Type {
+        if dot, k % 32 == 0, ldr % 32 == 0, let blocks = E.blockFormat {
             // Quantized rows of whole blocks: the block-wise kernel (GemmQuantizedSkinny.swift).
             blocks.dotBlockRows(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
                                 count: size, out: out, outStride: outStride, accumulate: accumulate)
-        } else if dot && E.self != Float32Elements.self && !(E.self is any QuantizedGemmElement.Type) && outStride == 1 {
+        } else if dot && E.self == Float16Elements.self {
+            // F16 rows (decoding's weights): widened in registers (`vcvtph2ps` from memory)
+            // four rows at a time, in `gemvDotRows`' order, which is the row kernel's too
+            // (`gemmRows`, bit for bit), without its Float32 scratch copy of every row.
+            gemvDotRowsF16(x: vector.a, k: k, rows: vector.b + E.byteOffset(start * ldr), ldr: ldr,
+                           count: size, out: out, outStride: outStride, accumulate: accumulate)
+        } else if dot && E.self != Float32Elements.self && E.blockFormat == nil && outStride == 1 {
             // A 16-bit matrix (decoding's weights): the row kernel widens it four rows at a
             // time into Float32 in L1 and takes the same sums (bit for bit), where the
             // widening inlined into gemvDotRows compiled to an out-of-line call per 8 elements.

@@ -15,10 +15,15 @@ protocol GemmElement: Sendable {
     /// Bytes from an array's start to its element `elements` (for a block format: a whole
     /// number of blocks).
     static func byteOffset(_ elements: Int) -> Int
+    /// The block format's type when this is one (its rows go to the block kernel), else nil.
+    /// A requirement rather than an `as?` cast, so that a specialised kernel reads a constant
+    /// (the cast was a `swift_conformsToProtocol` call per matrix-vector task).
+    static var blockFormat: (any QuantizedGemmElement.Type)? { get }
 }
 
 extension GemmElement {
     @inline(__always) static func byteOffset(_ elements: Int) -> Int { elements * width }
+    @inline(__always) static var blockFormat: (any QuantizedGemmElement.Type)? { nil }
 }
 
 enum Float32Elements: GemmElement {

@@ -75,13 +75,44 @@ func gemmPackB<E: GemmElement>(
             // stores per p, which mattered for m = 64 (B is packed for only 64 rows of work).
             let r = start + strip * ldb
             let l = ldb
-            for p in 0..<kc {
+            // 16 x 16 tiles: each row's 16 elements in one vector load (a quantized row
+            // dequantized a block half at a time, F16/BF16 widened), transposed in registers
+            // into 16 columns. The values are those of `E.load`, so the panel is the same.
+            var p = 0
+            while p + 16 <= kc {
+                var t = LaneBlock(
+                    E.load16(b, r + p), E.load16(b, r + l + p), E.load16(b, r + 2 * l + p), E.load16(b, r + 3 * l + p),
+                    E.load16(b, r + 4 * l + p), E.load16(b, r + 5 * l + p), E.load16(b, r + 6 * l + p), E.load16(b, r + 7 * l + p),
+                    E.load16(b, r + 8 * l + p), E.load16(b, r + 9 * l + p), E.load16(b, r + 10 * l + p), E.load16(b, r + 11 * l + p),
+                    E.load16(b, r + 12 * l + p), E.load16(b, r + 13 * l + p), E.load16(b, r + 14 * l + p), E.load16(b, r + 15 * l + p))
+                t.transpose()
+                let to = UnsafeMutableRawPointer(target + p * nr)
+                to.storeBytes(of: t.v0, toByteOffset: 0, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v1, toByteOffset: 64, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v2, toByteOffset: 128, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v3, toByteOffset: 192, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v4, toByteOffset: 256, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v5, toByteOffset: 320, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v6, toByteOffset: 384, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v7, toByteOffset: 448, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v8, toByteOffset: 512, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v9, toByteOffset: 576, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v10, toByteOffset: 640, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v11, toByteOffset: 704, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v12, toByteOffset: 768, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v13, toByteOffset: 832, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v14, toByteOffset: 896, as: SIMD16<Float>.self)
+                to.storeBytes(of: t.v15, toByteOffset: 960, as: SIMD16<Float>.self)
+                p += 16
+            }
+            while p < kc {
                 let column = SIMD16<Float>(
                     E.load(b, r + p), E.load(b, r + l + p), E.load(b, r + 2 * l + p), E.load(b, r + 3 * l + p),
                     E.load(b, r + 4 * l + p), E.load(b, r + 5 * l + p), E.load(b, r + 6 * l + p), E.load(b, r + 7 * l + p),
                     E.load(b, r + 8 * l + p), E.load(b, r + 9 * l + p), E.load(b, r + 10 * l + p), E.load(b, r + 11 * l + p),
                     E.load(b, r + 12 * l + p), E.load(b, r + 13 * l + p), E.load(b, r + 14 * l + p), E.load(b, r + 15 * l + p))
                 UnsafeMutableRawPointer(target + p * nr).storeBytes(of: column, as: SIMD16<Float>.self)
+                p += 1
             }
         } else if transB {
             // A partial strip: column j of op(B) is row j of B; write with stride 16.

@@ -4,7 +4,7 @@
 ///     y_j = sum_b d_jb * sum_i q_jbi x_bi  (+ m_jb * sum_i x_bi for Q4_1)
 ///
 /// so a block costs its two 16-lane integer-to-float conversions, two FMAs and one scaling
-/// FMA (the generic path, `gemvDotRows` through `load16`, dequantizes every 16 lanes with a
+/// FMA; a row's 16 lanes are summed as a tree (`treeSum`) (the generic path, `gemvDotRows` through `load16`, dequantizes every 16 lanes with a
 /// multiply, and cannot see that the lanes never straddle a block). Q4_1's minimum multiplies
 /// the block's sum of x, computed once per call and shared by every row. Equal to the GEMM on
 /// the dequantized matrix up to rounding (the scale is factored out of the block's sum).
@@ -27,6 +27,7 @@ protocol QuantizedGemmElement: GemmElement {
 }
 
 extension Q8_0Elements: QuantizedGemmElement {
+    @inline(__always) static var blockFormat: (any QuantizedGemmElement.Type)? { Self.self }
     @inline(__always) static var blockBytes: Int { 34 }
     @inline(__always) static var hasMinimum: Bool { false }
     @inline(__always)
@@ -38,6 +39,7 @@ extension Q8_0Elements: QuantizedGemmElement {
 }
 
 extension Q4_0Elements: QuantizedGemmElement {
+    @inline(__always) static var blockFormat: (any QuantizedGemmElement.Type)? { Self.self }
     @inline(__always) static var blockBytes: Int { 18 }
     @inline(__always) static var hasMinimum: Bool { false }
     @inline(__always)
@@ -50,6 +52,7 @@ extension Q4_0Elements: QuantizedGemmElement {
 }
 
 extension Q4_1Elements: QuantizedGemmElement {
+    @inline(__always) static var blockFormat: (any QuantizedGemmElement.Type)? { Self.self }
     @inline(__always) static var blockBytes: Int { 20 }
     @inline(__always) static var hasMinimum: Bool { true }
     @inline(__always)
@@ -82,6 +85,18 @@ private func blockNibbles(_ p: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float
     return (a, b)
 }
 
+/// The sum of the 16 lanes as a tree (halves added pairwise: 4 shuffles and 4 adds, 4 adds
+/// deep) rather than `sum()`'s 15 adds in sequence. The block kernel's summation order is
+/// its own (a quantized row is never batched through another kernel), so it need not be
+/// `sum()`'s; it is the same for every row, whatever the number of rows or threads.
+@inline(__always)
+private func treeSum(_ v: SIMD16<Float>) -> Float {
+    let v8 = v.lowHalf + v.highHalf
+    let v4 = v8.lowHalf + v8.highHalf
+    let v2 = v4.lowHalf + v4.highHalf
+    return v2[0] + v2[1]
+}
+
 @inline(__always)
 private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
@@ -101,7 +116,7 @@ func gemvDotBlocks<Q: QuantizedGemmElement>(
     let blocks = k / 32, size = Q.blockBytes
     withUnsafeTemporaryAllocation(of: Float.self, capacity: Q.hasMinimum ? max(blocks, 1) : 1) { sums in
         if Q.hasMinimum {
-            for b in 0..<blocks { sums[b] = (load16(x + 32 * b) + load16(x + 32 * b + 16)).sum() }
+            for b in 0..<blocks { sums[b] = treeSum(load16(x + 32 * b) + load16(x + 32 * b + 16)) }
         }
         var j = 0
         // Four rows at a time: each x block is loaded once for four rows.
@@ -123,10 +138,10 @@ func gemvDotBlocks<Q: QuantizedGemmElement>(
                 accumulate(&s2, &m2, r2 + offset)
                 accumulate(&s3, &m3, r3 + offset)
             }
-            put(s0.sum() + m0, out + j * outStride, accumulate)
-            put(s1.sum() + m1, out + (j + 1) * outStride, accumulate)
-            put(s2.sum() + m2, out + (j + 2) * outStride, accumulate)
-            put(s3.sum() + m3, out + (j + 3) * outStride, accumulate)
+            put(treeSum(s0) + m0, out + j * outStride, accumulate)
+            put(treeSum(s1) + m1, out + (j + 1) * outStride, accumulate)
+            put(treeSum(s2) + m2, out + (j + 2) * outStride, accumulate)
+            put(treeSum(s3) + m3, out + (j + 3) * outStride, accumulate)
             j += 4
         }
         while j < count {
@@ -140,7 +155,7 @@ func gemvDotBlocks<Q: QuantizedGemmElement>(
                 multiplyAdd(&s, Q.scale(block), t)
                 if Q.hasMinimum { m += Q.minimum(block) * sums[b] }
             }
-            put(s.sum() + m, out + j * outStride, accumulate)
+            put(treeSum(s) + m, out + j * outStride, accumulate)
             j += 1
         }
     }

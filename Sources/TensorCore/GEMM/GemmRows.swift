@@ -216,7 +216,7 @@ func orderedLaneSums(
     // written to i and i + 8, rotate the 8 index bits (vector, lane) by one each: after
     // four, vector l holds lane l of v0 ... v15 in order.
     var t = LaneBlock(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15)
-    t.round(); t.round(); t.round(); t.round()
+    t.transpose()
     var total = SIMD16<Float>(repeating: -0.0)
     total += t.v0; total += t.v1; total += t.v2; total += t.v3
     total += t.v4; total += t.v5; total += t.v6; total += t.v7
@@ -225,8 +225,9 @@ func orderedLaneSums(
     return total
 }
 
-/// 16 vectors being transposed by `orderedLaneSums` (kept in registers, no array).
-private struct LaneBlock {
+/// 16 vectors being transposed by `orderedLaneSums` and the B packing (kept in registers,
+/// no array).
+struct LaneBlock {
     var v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15: SIMD16<Float>
 
     @inline(__always)
@@ -242,6 +243,10 @@ private struct LaneBlock {
     static func split(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
         (SIMD16(lowHalf: a.evenHalf, highHalf: b.evenHalf), SIMD16(lowHalf: a.oddHalf, highHalf: b.oddHalf))
     }
+
+    /// Vector l becomes lane l of the original v0 ... v15, in order.
+    @inline(__always)
+    mutating func transpose() { round(); round(); round(); round() }
 
     @inline(__always)
     mutating func round() {

@@ -56,6 +56,69 @@ func gemvDotRows<E: GemmElement>(
     }
 }
 
+/// `gemvDotRows` on F16 rows, the same operations in the same order (so equal bit for bit),
+/// with the widening written as a lane loop over `Float16` lanes, which compiles to one
+/// `vcvtph2ps` from memory per 16 weights (the generic path's `widenF16x16` did not inline
+/// into this loop). `rows` is a byte pointer to row 0; `ldr` counts elements.
+func gemvDotRowsF16(
+    x: UnsafePointer<Float>, k: Int, rows: UnsafeRawPointer, ldr: Int, count: Int,
+    out: UnsafeMutablePointer<Float>, outStride: Int, accumulate: Bool
+) {
+    @inline(__always) func w16(_ index: Int) -> SIMD16<Float> {
+#if COLLATE_PORTABLE || (os(macOS) && arch(x86_64))
+        return Float16Elements.load16(rows, index)
+#else
+        let halves = (rows + 2 * index).loadUnaligned(as: SIMD16<Float16>.self)
+        var wide = SIMD16<Float>()
+        for lane in 0..<16 { wide[lane] = Float(halves[lane]) }
+        return wide
+#endif
+    }
+    @inline(__always) func w1(_ index: Int) -> Float { Float16Elements.load(rows, index) }
+    let vectorK = k / 16 * 16
+    var j = 0
+    while j + 4 <= count {
+        let r0 = j * ldr, r1 = r0 + ldr, r2 = r1 + ldr, r3 = r2 + ldr
+        var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+        var p = 0
+        while p < vectorK {
+            let xv = load16(x + p)
+            multiplyAdd(&s0, xv, w16(r0 + p))
+            multiplyAdd(&s1, xv, w16(r1 + p))
+            multiplyAdd(&s2, xv, w16(r2 + p))
+            multiplyAdd(&s3, xv, w16(r3 + p))
+            p += 16
+        }
+        var d0 = s0.sum(), d1 = s1.sum(), d2 = s2.sum(), d3 = s3.sum()
+        while p < k {
+            d0 += x[p] * w1(r0 + p); d1 += x[p] * w1(r1 + p)
+            d2 += x[p] * w1(r2 + p); d3 += x[p] * w1(r3 + p)
+            p += 1
+        }
+        put(d0, out + j * outStride, accumulate)
+        put(d1, out + (j + 1) * outStride, accumulate)
+        put(d2, out + (j + 2) * outStride, accumulate)
+        put(d3, out + (j + 3) * outStride, accumulate)
+        j += 4
+    }
+    while j < count {
+        let r = j * ldr
+        var s = SIMD16<Float>()
+        var p = 0
+        while p < vectorK {
+            multiplyAdd(&s, load16(x + p), w16(r + p))
+            p += 16
+        }
+        var d = s.sum()
+        while p < k {
+            d += x[p] * w1(r + p)
+            p += 1
+        }
+        put(d, out + j * outStride, accumulate)
+        j += 1
+    }
+}
+
 /// out[j * outStride] (+)= sum_p x[p] * rows[p * ldr + j] for j in 0..<width.
 /// Used when the matrix is stored with the output dimension contiguous (y = x W, W `[k, width]`):
 /// a 64-column chunk of y stays in registers while all k rows stream past.
