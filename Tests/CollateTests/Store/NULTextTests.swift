@@ -9,11 +9,12 @@ import Testing
 @Suite struct NULTextTests {
     @Test func aRationaleWithANULIsStoredWholeWithTheNULAsReplacementCharacter() throws {
         let store = try Fixtures.store(prompts: 1)
-        let text = "Tom has 3\u{0} apples.\u{0}\u{0} So 3."
+        // The last NUL is followed by a combining mark (a control character is a grapheme of its own).
+        let text = "Tom has 3\u{0} apples.\u{0}\u{0} So 3.\u{0}\u{301}"
         #expect(try store.saveGenerations([GenerationRecord(promptId: 1, iteration: 1, provider: 1, text: text,
                                                             tokenCount: 9)]) == 1)
         let stored = try store.read { db in try GenerationRecord.fetchAll(db) }
-        #expect(stored.map(\.text) == ["Tom has 3\u{FFFD} apples.\u{FFFD}\u{FFFD} So 3."])
+        #expect(stored.map(\.text) == ["Tom has 3\u{FFFD} apples.\u{FFFD}\u{FFFD} So 3.\u{FFFD}\u{301}"])
     }
 
     @Test func anAnswerWithANULIsStoredWhole() throws {
@@ -28,7 +29,7 @@ import Testing
         let store = try Fixtures.store(prompts: 1)
         #expect(throws: StoreError.nulCharacter(table: "prompt", field: "goldAnswer")) {
             try store.write { db in
-                var prompt = PromptRecord(split: .train, instruction: "q", goldRationale: nil, goldAnswer: "1\u{0}2",
+                var prompt = PromptRecord(split: .train, instruction: "q", goldRationale: nil, goldAnswer: "1\u{0}\u{301}2",
                                           options: nil, sourceFile: "t.jsonl", sourceLine: 2, sourceHash: "h2")
                 try prompt.insert(db)
             }
