@@ -94,6 +94,11 @@ import TUIKit
         #expect(keymap.helpRows(for: .compare, filter: "undo").map(\.keys) == ["C-z"])
         #expect(keymap.helpRows(for: .train).contains { $0.name == "pause" })
         #expect(!keymap.helpRows(for: .train).contains { $0.name == "drop" })
+        // The same keys say what they do on each screen.
+        #expect(rows.contains { $0.name == "move_down" && $0.summary == "next prompt" })
+        #expect(keymap.helpRows(for: .train).contains { $0.name == "move_up" && $0.summary == "scroll the log back (older lines)" })
+        #expect(keymap.helpRows(for: .train).contains { $0.name == "scroll_up" && $0.summary == "scroll the log back a page" })
+        #expect(keymap.helpRows(for: .inspect).contains { $0.name == "move_down" && $0.summary == "scroll the rendered prompts down" })
     }
 
     @Test func statusHintsFollowTheKeymap() {

@@ -79,6 +79,23 @@ public enum Command: Hashable, Sendable {
         self = command
     }
 
+    /// What the command does on `screen`, where the same keys mean something else there.
+    public func summary(on screen: Screen) -> String {
+        switch (self, screen) {
+        case (.moveDown, .train): "scroll the log down (newer lines)"
+        case (.moveUp, .train): "scroll the log back (older lines)"
+        case (.scrollDown, .train): "scroll the log down a page"
+        case (.scrollUp, .train): "scroll the log back a page"
+        case (.moveDown, .inspect): "scroll the rendered prompts down"
+        case (.moveUp, .inspect): "scroll the rendered prompts up"
+        case (.columnLeft, .inspect): "inspect the column to the left"
+        case (.columnRight, .inspect): "inspect the column to the right"
+        case (.scrollDown, .inspect): "scroll the rationale down"
+        case (.scrollUp, .inspect): "scroll the rationale up"
+        default: summary
+        }
+    }
+
     public var summary: String {
         switch self {
         case .moveDown: "next prompt"

@@ -85,7 +85,7 @@ public struct Keymap: Hashable, Sendable {
     public func helpRows(for screen: Screen, filter: String = "") -> [(keys: String, name: String, summary: String)] {
         let needle = filter.lowercased()
         return bindings(for: screen).compactMap { binding in
-            let row = (keys: binding.keysText, name: binding.command.name, summary: binding.command.summary)
+            let row = (keys: binding.keysText, name: binding.command.name, summary: binding.command.summary(on: screen))
             guard needle.isEmpty || row.keys.lowercased().contains(needle) || row.name.contains(needle)
                 || row.summary.lowercased().contains(needle) else { return nil }
             return row
