@@ -35,9 +35,9 @@ enum Fixtures {
 
 /// A command-line program of this package (built beside the test bundle) run to its end.
 enum ChildProcess {
-    /// Its exit status and everything it wrote to stdout and stderr, interleaved.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws
-        -> (status: Int32, output: String) {
+    /// Started, with stdout and stderr going into one pipe.
+    static func start(_ executable: URL, _ arguments: [String], environment: [String: String]) throws
+        -> (process: Process, pipe: Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -46,6 +46,13 @@ enum ChildProcess {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        return (process, pipe)
+    }
+
+    /// Its exit status and everything it wrote to stdout and stderr, interleaved.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws
+        -> (status: Int32, output: String) {
+        let (process, pipe) = try start(executable, arguments, environment: environment)
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))

@@ -66,7 +66,7 @@ struct TrainJob {
             do {
                 // (Validation and test rationales, e's, are never trained on.)
                 let withRationales = try session.store.promptIDsWithGenerations(iteration: plan.iteration)
-                let train = try session.store.prompts(split: .train).compactMap(\.id)
+                let train = try session.store.trainPromptIDs()
                 if !train.contains(where: withRationales.contains) {
                     return .failed("round \(plan.iteration) has no rationales yet: g writes them with round "
                                    + "\(plan.iteration - 1)'s adapters, s scores them, then t trains on their pairs")

@@ -27,15 +27,8 @@ final class StagedProcess {
     private let seen = Box()
 
     init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let (process, pipe) = try ChildProcess.start(executable, arguments, environment: environment)
         self.process = process
-        try process.run()
         let handle = pipe.fileHandleForReading
         let seen = self.seen
         Thread.detachNewThread {
